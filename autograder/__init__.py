@@ -1,0 +1,1 @@
+"""rnn-course autograder: grades nbgrader submissions in isolated, limited processes."""
