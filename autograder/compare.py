@@ -1,0 +1,119 @@
+"""Compare a student's returned value with the reference's, and say what differs.
+
+The student's value was rebuilt by the grader from plain numbers (see sandbox/wire.py):
+only float64 arrays, floats, None, tuples, lists, dicts and `Unsupported` markers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograder.sandbox.wire import Unsupported
+from autograder.tolerances import ATOL, RTOL
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One place where the student's value differs from the reference's.
+
+    kind: "type", "length", "key", "shape", "not finite" or "values".
+    error: for "values", the largest absolute error.
+    """
+
+    path: str
+    kind: str
+    detail: str
+    error: float | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.detail}"
+
+
+def describe(value: object) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, Unsupported):
+        return f"a {value.description}"
+    if isinstance(value, tuple | list | dict):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if value is None:
+        return "None"
+    return f"the number {value:g}" if isinstance(value, float) else type(value).__name__
+
+
+def _array_mismatch(path: str, expected: np.ndarray, actual: np.ndarray) -> Mismatch | None:
+    if actual.shape != expected.shape:
+        return Mismatch(
+            path, "shape", f"has shape {actual.shape}, expected shape {expected.shape}"
+        )
+    finite = np.isfinite(actual)
+    if not finite.all():
+        bad = tuple(int(i) for i in np.argwhere(~finite)[0])
+        return Mismatch(path, "not finite", f"contains {actual[bad]} (at index {list(bad)})")
+    error = np.abs(actual - expected)
+    if np.all(error <= ATOL + RTOL * np.abs(expected)):
+        return None
+    worst = tuple(int(i) for i in np.unravel_index(np.argmax(error), error.shape))
+    return Mismatch(
+        path,
+        "values",
+        f"wrong values: largest error {error[worst]:.3g} at index {list(worst)} "
+        f"(expected {expected[worst]:.6g}, got {actual[worst]:.6g})",
+        float(error[worst]),
+    )
+
+
+def compare(expected: object, actual: object, path: str) -> list[Mismatch]:
+    """Every mismatch between `actual` and `expected` (tuples and lists are interchangeable)."""
+    if isinstance(expected, np.ndarray):
+        if not isinstance(actual, np.ndarray):
+            return [Mismatch(path, "type", f"is {describe(actual)}, expected {describe(expected)}")]
+        found = _array_mismatch(path, expected, actual)
+        return [found] if found else []
+    if isinstance(expected, tuple | list):
+        if not isinstance(actual, tuple | list):
+            return [Mismatch(path, "type", f"is {describe(actual)}, expected {describe(expected)}")]
+        if len(actual) != len(expected):
+            return [
+                Mismatch(path, "length", f"has {len(actual)} items, expected {len(expected)}")
+            ]
+        return [
+            m
+            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
+            for m in compare(e, a, f"{path}[{i}]")
+        ]
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [Mismatch(path, "type", f"is {describe(actual)}, expected a dict")]
+        missing = [key for key in expected if key not in actual]
+        if missing:
+            return [Mismatch(path, "key", f"has no key {missing[0]!r}")]
+        return [m for key in expected for m in compare(expected[key], actual[key], f"{path}[{key!r}]")]
+    if isinstance(expected, float | int):
+        if not isinstance(actual, float) or abs(actual - expected) > ATOL + RTOL * abs(expected):
+            return [Mismatch(path, "values", f"is {describe(actual)}, expected {expected:g}")]
+        return []
+    if expected is None:
+        return [] if actual is None else [Mismatch(path, "type", f"is {describe(actual)}, expected None")]
+    raise TypeError(f"cannot compare reference values of type {type(expected).__name__}")
+
+
+def identical(before: object, after: object) -> bool:
+    """True if two decoded values are exactly equal (used to spot in-place changes)."""
+    if isinstance(before, np.ndarray):
+        return isinstance(after, np.ndarray) and np.array_equal(before, after)
+    if isinstance(before, tuple | list):
+        return (
+            isinstance(after, tuple | list)
+            and len(before) == len(after)
+            and all(identical(b, a) for b, a in zip(before, after, strict=True))
+        )
+    if isinstance(before, dict):
+        return (
+            isinstance(after, dict)
+            and before.keys() == after.keys()
+            and all(identical(before[k], after[k]) for k in before)
+        )
+    return before == after

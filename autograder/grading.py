@@ -1,0 +1,320 @@
+"""Grade one submission: a plain function of (submission, assignment, secret).
+
+Student code runs only in the sandboxed worker; this module builds hidden inputs, asks
+the worker for the student's outputs, computes the reference outputs itself, and turns
+the comparison into checks, points and messages. It can be mapped over a cluster as it
+is (e.g. with dask.distributed): it needs nothing but its arguments and the course files.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from autograder.compare import compare, describe, identical
+from autograder.diagnose.matching import diagnose
+from autograder.gradient_checks import directional_errors
+from autograder.notebook import NotebookError, ParsedNotebook, read_notebook
+from autograder.reference import GRADED_FUNCTIONS, ReferenceSource
+from autograder.sandbox import wire
+from autograder.sandbox.isolation import Isolation
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.session import WorkerFailure, WorkerSession
+from autograder.specs import SPECS, Case, FunctionSpec, build_case, case_rng
+from autograder.tolerances import GRADCHECK_MAX_ERROR
+
+CASES_PER_FUNCTION = 3
+INPUTS_CHECK = "leaves its inputs unchanged"
+
+
+@dataclass
+class Grader:
+    """Everything grading needs besides the submission; cheap to share between jobs."""
+
+    reference: ReferenceSource
+    secret: bytes
+    limits: Limits = field(default_factory=Limits)
+    isolation: Isolation = field(default_factory=Isolation.detect)
+    cases_per_function: int = CASES_PER_FUNCTION
+
+    def __post_init__(self) -> None:
+        self.functions = self.reference.functions()
+
+    def cases(self, student: str, function: str) -> list[Case]:
+        return [
+            build_case(function, case_rng(self.secret, student, function, k), self.functions)
+            for k in range(self.cases_per_function)
+        ]
+
+
+# ---- results ----
+
+
+def check(name: str, passed: bool, message: str) -> dict:
+    return {"name": name, "passed": passed, "message": message}
+
+
+def check_names(spec: FunctionSpec) -> list[str]:
+    quantities = spec.gradient_keys if spec.is_backward else spec.outputs
+    return [*quantities, INPUTS_CHECK]
+
+
+def function_result(spec: FunctionSpec, points: float, checks: list[dict]) -> dict:
+    passed = sum(c["passed"] for c in checks)
+    return {
+        "score": round(points * passed / len(checks), 4),
+        "max_score": points,
+        "checks": checks,
+    }
+
+
+def failed_function(spec: FunctionSpec, points: float, message: str) -> dict:
+    """Every check of `spec` failed for one reason (not defined, raised, timed out...)."""
+    return function_result(spec, points, [check(n, False, message) for n in check_names(spec)])
+
+
+def student_result(functions: dict[str, dict], error: str | None, review: list[str]) -> dict:
+    return {
+        "score": round(sum(f["score"] for f in functions.values()), 4),
+        "max_score": sum(f["max_score"] for f in functions.values()),
+        "error": error,
+        "needs_review": review,
+        "functions": functions,
+    }
+
+
+def ungradable(grader: Grader, message: str) -> dict:
+    """The result of a submission that could not be read at all."""
+    functions = {
+        name: failed_function(SPECS[name], grader.reference.points[name], message)
+        for name in GRADED_FUNCTIONS
+    }
+    return student_result(functions, message, [message])
+
+
+# ---- one function ----
+
+
+def _sizes(case: Case) -> str:
+    keys = ("n_x", "n_a", "n_y", "m") if "_cell_" in case.function else tuple(case.sizes)
+    return ", ".join(f"{k} = {case.sizes[k]}" for k in keys)
+
+
+def _raised_message(function: str, header: dict, case_label: str) -> str:
+    text = f"{function} raised {header.get('type')} on {case_label}: {header.get('message')}"
+    where = header.get("where")
+    if isinstance(where, dict) and where.get("cell") == function:
+        text += f" (line {where.get('line')} of your cell: `{str(where.get('code'))[:120]}`)"
+    elif isinstance(where, dict) and where.get("cell"):
+        text += f" (inside your {where.get('cell')}, line {where.get('line')})"
+    if header.get("type") == "NotImplementedError":
+        text = f"{function} is not implemented yet (it still raises NotImplementedError)"
+    return text[:1500]
+
+
+def _quantities(spec: FunctionSpec, value: object) -> dict[str, object] | str:
+    """Split a returned value into the named quantities, or say why it can't be."""
+    if spec.is_backward:
+        if not isinstance(value, dict):
+            return f"{spec.name} should return a dict of gradients, but returned {describe(value)}"
+        return {key: value.get(key, _MISSING) for key in spec.gradient_keys}
+    if not isinstance(value, tuple | list) or len(value) != len(spec.outputs):
+        names = ", ".join(spec.outputs)
+        return f"{spec.name} should return {len(spec.outputs)} values ({names}), but returned {describe(value)}"
+    return dict(zip(spec.outputs, value, strict=True))
+
+
+_MISSING = wire.Unsupported("missing key")
+
+
+def grade_function(
+    grader: Grader,
+    session: WorkerSession,
+    student: str,
+    spec: FunctionSpec,
+) -> dict:
+    """Run the student's function on the hidden cases and score it. May close `session`."""
+    points = grader.reference.points[spec.name]
+    names = check_names(spec)
+    failures: dict[str, str] = {}
+    deadline = time.monotonic() + grader.limits.seconds_per_function
+    reference = grader.functions
+    first_wrong: tuple[Case, object, object] | None = None
+
+    for k, case in enumerate(grader.cases(student, spec.name), start=1):
+        label = f"hidden case {k} ({_sizes(case)})"
+        expected = reference[spec.name](*copy.deepcopy(case.args))
+        try:
+            reply = session.call(
+                spec.name,
+                case.args,
+                oracle=lambda name, args: reference[name](*args),
+                oracles=spec.depends_on,
+                deadline=deadline,
+                timeout_message=(
+                    f"your {spec.name} ran for more than {grader.limits.seconds_per_function:.0f} s "
+                    f"on {label}: does every loop terminate (e.g. the loop over the T_x time steps)?"
+                ),
+            )
+        except WorkerFailure as failure:
+            return failed_function(spec, points, f"{spec.name}: {failure}")
+        if reply.header["op"] == "raised":
+            return failed_function(spec, points, _raised_message(spec.name, reply.header, label))
+        try:
+            value = wire.decode(reply.header.get("value"), reply.buffers)
+            args_after = wire.decode(reply.header.get("args_after"), reply.buffers)
+        except wire.WireError as error:
+            return failed_function(spec, points, f"the grader could not read the result ({error})")
+
+        quantities = _quantities(spec, value)
+        if isinstance(quantities, str):
+            return failed_function(spec, points, f"{quantities} on {label}")
+        expected_quantities = _quantities(spec, expected)
+        gradient_errors = (
+            directional_errors(
+                spec, case, quantities, reference,
+                case_rng(grader.secret, student, f"{spec.name}/gradient-check", k),
+            )
+            if spec.is_backward
+            else {}
+        )
+        wrong_here = False
+        for name in names[:-1]:
+            if name in failures:
+                continue
+            mismatches = compare(expected_quantities[name], quantities[name], name)
+            message = ""
+            if mismatches:
+                message = f"{mismatches[0]} on {label}"
+                if quantities[name] is _MISSING:
+                    message = f"the gradients dict has no key '{name}'"
+            grad_error = gradient_errors.get(name)
+            if grad_error is not None and not grad_error <= GRADCHECK_MAX_ERROR:
+                message = (message or f"{name} on {label}") + (
+                    f"; gradient check along a random direction: relative error {grad_error:.2g} "
+                    f"(at most {GRADCHECK_MAX_ERROR:g} expected)"
+                )
+            if message:
+                failures[name] = message
+                wrong_here = True
+        if INPUTS_CHECK not in failures and not identical(list(case.args), args_after):
+            failures[INPUTS_CHECK] = (
+                f"{spec.name} changed the arrays it was given (in place) on {label}: the caller's "
+                "data must stay as it was; work on new arrays (e.g. `x = x + 1`, not `x += 1`)"
+            )
+            wrong_here = True
+        if wrong_here and first_wrong is None:
+            first_wrong = (case, value, args_after)
+
+    hints = diagnose(grader.reference, spec.name, *first_wrong) if first_wrong else []
+    checks = []
+    for name in names:
+        if name in failures:
+            message = failures[name]
+            if hints:
+                message += " Likely cause: " + " / ".join(hints)
+            checks.append(check(name, False, message))
+        else:
+            checks.append(check(name, True, "correct on every hidden case"))
+    return function_result(spec, points, checks)
+
+
+# ---- one submission ----
+
+
+def solution_cells(parsed: ParsedNotebook) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The student's solution cells to run, why any are unusable, and notes for a human."""
+    cells, unusable, review = {}, {}, []
+    for name in GRADED_FUNCTIONS:
+        cell = parsed.cells.get(name)
+        if cell is None:
+            unusable[name] = (
+                f"the notebook has no cell for {name} (grade_id '{name}'): was it deleted or "
+                "its metadata changed? Copy the cell from the released notebook and resubmit"
+            )
+            review.append(f"solution cell '{name}' is missing")
+        elif cell.cell_type != "code":
+            unusable[name] = f"the cell for {name} was changed to a {cell.cell_type} cell, so it cannot run"
+            review.append(f"solution cell '{name}' is a {cell.cell_type} cell")
+        else:
+            cells[name] = cell.source
+    return cells, unusable, review + parsed.problems
+
+
+def grade_notebook(grader: Grader, student: str, notebook: Path) -> dict:
+    """Grade the notebook file of one student."""
+    try:
+        parsed = read_notebook(notebook)
+    except NotebookError as error:
+        return ungradable(grader, str(error))
+    return grade_parsed(grader, student, parsed)
+
+
+def grade_parsed(grader: Grader, student: str, parsed: ParsedNotebook) -> dict:
+    cells, unusable, review = solution_cells(parsed)
+    results: dict[str, dict] = {}
+    skipped: dict[str, str] = {}  # cells left out after their top-level code hung or crashed
+    session: WorkerSession | None = None
+    loaded: dict = {}
+    try:
+        for name in GRADED_FUNCTIONS:
+            spec, points = SPECS[name], grader.reference.points[name]
+            if name in unusable:
+                results[name] = failed_function(spec, points, unusable[name])
+                continue
+            if name in skipped:
+                results[name] = failed_function(spec, points, skipped[name])
+                continue
+            if session is None or session.process is None:
+                session, loaded = _start(grader, cells, skipped)
+                if name in skipped:
+                    results[name] = failed_function(spec, points, skipped[name])
+                    continue
+            if name not in loaded["defined"]:
+                results[name] = failed_function(spec, points, _undefined(name, loaded))
+                continue
+            results[name] = grade_function(grader, session, student, spec)
+    finally:
+        if session is not None:
+            session.close()
+    review += [f"{name}: {message}" for name, message in skipped.items()]
+    return student_result(results, None, review)
+
+
+def _start(grader: Grader, cells: dict[str, str], skipped: dict[str, str]):
+    """Start a worker and load the cells; a cell whose top-level code fails the worker is
+    left out (and recorded in `skipped`) and the others are loaded in a fresh worker."""
+    while True:
+        session = WorkerSession(grader.isolation, grader.limits)
+        session.start()
+        usable = {n: c for n, c in cells.items() if n not in skipped}
+        try:
+            loaded = session.load(grader.reference.setup, usable, list(GRADED_FUNCTIONS))
+            return session, loaded
+        except WorkerFailure as failure:
+            session.close()
+            if failure.cell is None or failure.cell in skipped:
+                # The interpreter itself did not start: nothing of this submission can run.
+                for name in usable:
+                    skipped[name] = f"the grader could not start your code: {failure}"
+                return session, {"defined": [], "cell_errors": {}}
+            skipped[failure.cell] = f"{failure.cell}: {failure}"
+
+
+def _undefined(name: str, loaded: dict) -> str:
+    error = loaded.get("cell_errors", {}).get(name)
+    if isinstance(error, dict):
+        text = f"running the cell of {name} failed with {error.get('type')}: {error.get('message')}"
+        where = error.get("where")
+        if isinstance(where, dict) and where.get("line"):
+            text += f" (line {where['line']})"
+        return text[:1500]
+    return (
+        f"the cell of {name} ran but did not define a function called {name}: "
+        "was the def line renamed?"
+    )

@@ -1,0 +1,29 @@
+"""The results JSON: a documented, stable contract (README, "Results JSON").
+
+{"assignment": str,
+ "students": {ID: {"score": float, "max_score": float, "error": str | null,
+                   "needs_review": [str],
+                   "functions": {NAME: {"score": float, "max_score": float,
+                                        "checks": [{"name": str, "passed": bool,
+                                                    "message": str}]}}}}}
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from autograder.atomic_files import write_text_atomic
+
+
+def class_results(assignment: str, students: dict[str, dict]) -> dict:
+    return {"assignment": assignment, "students": dict(sorted(students.items()))}
+
+
+def write_results(path: Path, results: dict) -> Path:
+    """Write the results JSON atomically (a reader never sees half a file)."""
+    return write_text_atomic(path, json.dumps(results, indent=1, sort_keys=False) + "\n")
+
+
+def read_results(path: Path) -> dict:
+    return json.loads(path.read_text())

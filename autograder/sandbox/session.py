@@ -1,0 +1,258 @@
+"""The grader's side of one worker process: start it, load code, call functions.
+
+Every wait has a deadline; a worker that overruns it, dies, or sends anything malformed
+is killed, and the caller gets a WorkerFailure saying which, in plain words.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from autograder.sandbox import wire
+from autograder.sandbox.isolation import Isolation, new_workdir, worker_environment
+from autograder.sandbox.limits import Limits, megabytes
+
+MAX_MESSAGE_BYTES = 256 * 2**20
+
+OracleHandler = Callable[[str, list], object]
+
+
+class WorkerFailure(Exception):
+    """The worker overran a limit, died, or broke the protocol.
+
+    kind: "timeout", "died" or "protocol"; the message is written for students.
+    """
+
+    def __init__(self, kind: str, message: str, cell: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.cell = cell  # the solution cell that was running at the time, during a load
+
+
+@dataclass
+class Reply:
+    header: dict
+    buffers: list[bytes]
+
+
+class _Channel:
+    """Reads whole messages from the worker's stdout with a deadline."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.pending = bytearray()
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(fd, selectors.EVENT_READ)
+
+    def _fill(self, count: int, deadline: float) -> None:
+        while len(self.pending) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self.selector.select(remaining):
+                raise TimeoutError
+            chunk = os.read(self.fd, max(65536, count - len(self.pending)))
+            if not chunk:
+                raise EOFError
+            self.pending += chunk
+
+    def _take(self, count: int, deadline: float) -> bytes:
+        self._fill(count, deadline)
+        data = bytes(self.pending[:count])
+        del self.pending[:count]
+        return data
+
+    def read(self, deadline: float) -> Reply:
+        (length,) = wire._LENGTH.unpack(self._take(wire._LENGTH.size, deadline))
+        if length > 1 << 20:
+            raise wire.WireError("message header too large")
+        header = wire.parse_header(self._take(length, deadline), MAX_MESSAGE_BYTES)
+        buffers = [self._take(size, deadline) for size in header["sizes"]]
+        return Reply(header, buffers)
+
+    def close(self) -> None:
+        self.selector.close()
+
+
+class WorkerSession:
+    """One sandboxed worker process for one submission."""
+
+    def __init__(self, isolation: Isolation, limits: Limits) -> None:
+        self.isolation = isolation
+        self.limits = limits
+        self.process: subprocess.Popen | None = None
+        self.channel: _Channel | None = None
+        self.cpu_start = 0.0
+
+    # ---- life cycle ----
+
+    def start(self) -> None:
+        workdir = new_workdir() if not self.isolation.sandboxed else None
+        argv, cwd = self.isolation.command(self.limits, workdir or "")
+        self.process = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=cwd,
+            env=worker_environment(),
+            preexec_fn=self.limits.apply,
+            start_new_session=True,
+        )
+        self.workdir = workdir
+        self.channel = _Channel(self.process.stdout.fileno())
+
+    def close(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            stream.close()
+        self.channel.close()
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        self.process = None
+
+    def __enter__(self) -> WorkerSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- messages ----
+
+    def _send(self, header: dict, buffers: list[bytes] | None = None) -> None:
+        try:
+            self.process.stdin.write(wire.pack(header, buffers or []))
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._death() from None
+
+    def _receive(self, deadline: float, activity: str) -> Reply:
+        try:
+            return self.channel.read(deadline)
+        except TimeoutError:
+            self.close()
+            raise WorkerFailure("timeout", activity) from None
+        except EOFError:
+            raise self._death() from None
+        except wire.WireError as error:
+            self.close()
+            raise WorkerFailure("protocol", f"the grader could not read its result ({error})")
+
+    def _death(self) -> WorkerFailure:
+        """Explain why the worker process ended, from its exit status."""
+        code = self.process.wait()
+        self.close()
+        # bubblewrap reports a signal that ended the worker as exit status 128 + signal.
+        signum = -code if code < 0 else code - 128 if self.isolation.sandboxed and code > 128 else 0
+        if signum:
+            return WorkerFailure("died", _signal_message(signum, self.limits))
+        return WorkerFailure(
+            "died",
+            f"the Python process running your code exited (exit status {code}); "
+            "does your code call exit(), os._exit() or kill a process?",
+        )
+
+    # ---- requests ----
+
+    def load(self, setup: str, cells: dict[str, str], functions: list[str]) -> dict:
+        """Run the setup and solution cells; returns {"defined": [...], "cell_errors": {...}}.
+
+        A WorkerFailure raised here names, in `.cell`, the cell that was running.
+        """
+        self._send({"op": "load", "setup": setup, "cells": cells, "functions": functions})
+        deadline = time.monotonic() + self.limits.load_seconds + 5.0  # + interpreter start
+        running = None
+        while True:
+            try:
+                reply = self._receive(
+                    deadline,
+                    f"running the cell took more than {self.limits.load_seconds:.0f} s: is "
+                    "there a loop or a long computation outside the function definition?",
+                )
+            except WorkerFailure as failure:
+                failure.cell = running
+                raise
+            op = reply.header.get("op")
+            if op == "loaded":
+                return reply.header
+            if op != "running":
+                self.close()
+                raise WorkerFailure("protocol", "the worker answered out of turn", running)
+            running = str(reply.header.get("cell"))
+
+    def call(
+        self,
+        function: str,
+        args: tuple,
+        oracle: OracleHandler | None,
+        oracles: tuple[str, ...],
+        deadline: float,
+        timeout_message: str,
+    ) -> Reply:
+        """Call `function(*args)` in the worker; serve its calls to `oracles` meanwhile."""
+        buffers: list[bytes] = []
+        skeleton = wire.encode(list(args), buffers)
+        self._send(
+            {"op": "call", "function": function, "args": skeleton, "oracles": list(oracles)},
+            buffers,
+        )
+        while True:
+            reply = self._receive(deadline, timeout_message)
+            op = reply.header.get("op")
+            if op in ("returned", "raised"):
+                return reply
+            if op != "oracle" or reply.header.get("function") not in oracles:
+                self.close()
+                raise WorkerFailure("protocol", "the worker sent a message out of turn")
+            self._answer_oracle(reply, oracle)
+
+    def _answer_oracle(self, reply: Reply, oracle: OracleHandler) -> None:
+        name = reply.header["function"]
+        try:
+            args = wire.decode(reply.header.get("args"), reply.buffers)
+            if not isinstance(args, list):
+                raise wire.WireError("arguments are not a list")
+            value = oracle(name, args)
+        except Exception as error:  # noqa: BLE001  (the reference may reject bad arguments)
+            self._send(
+                {
+                    "op": "oracle_error",
+                    "message": f"the reference {name} could not run on the arguments "
+                    f"your code passed to it: {type(error).__name__}: {error}"[:1000],
+                }
+            )
+            return
+        out: list[bytes] = []
+        self._send({"op": "oracle_result", "value": wire.encode(value, out)}, out)
+
+
+def _signal_message(signum: int, limits: Limits) -> str:
+    if signum == signal.SIGXCPU:
+        return (
+            f"your code used more than {limits.cpu_seconds} s of CPU time in total "
+            "and was stopped: is a loop running far longer than it should?"
+        )
+    if signum == signal.SIGXFSZ:
+        return (
+            f"your code wrote more than {megabytes(limits.output_bytes)} "
+            "(printed output or a file) and was stopped: remove large prints"
+        )
+    if signum in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS):
+        return (
+            f"the process running your code was killed (signal {signal.Signals(signum).name}); "
+            f"most often this means it needed more than {megabytes(limits.memory_bytes)} "
+            "of memory: are you building very large arrays?"
+        )
+    return f"the process running your code was stopped by signal {signal.Signals(signum).name}"

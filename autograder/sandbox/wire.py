@@ -1,0 +1,166 @@
+"""Data-only messages between the grader and the sandboxed worker.
+
+This file runs on both sides: imported as `autograder.sandbox.wire` by the grader and as
+`wire` by the worker inside the sandbox, so it needs nothing but numpy and the standard
+library. A message is a JSON header plus raw little-endian float64 buffers. Nothing is
+ever unpickled, and the grader rebuilds every value itself from validated numbers, so an
+object a student shapes (an ndarray subclass, a forged __eq__ or __array__) cannot cross.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import numpy as np
+
+MAX_DEPTH = 8
+MAX_ITEMS = 10_000
+MAX_ARRAY_ELEMENTS = 4_000_000
+_LENGTH = struct.Struct("<Q")
+
+
+class WireError(Exception):
+    """A message is malformed or exceeds a limit."""
+
+
+class Unsupported:
+    """A value of a type the grader does not accept (decoded from the other side)."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+
+    def __repr__(self) -> str:
+        return f"Unsupported({self.description})"
+
+
+# ---- encoding (runs in the worker, on whatever the student returned) ----
+
+
+def encode(value: object, buffers: list[bytes], depth: int = 0) -> object:
+    """Describe `value` as JSON-ready data, appending array contents to `buffers`."""
+    if depth > MAX_DEPTH:
+        return {"t": "unsupported", "type": "structure nested too deeply"}
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, bool | int | float | np.bool_ | np.integer | np.floating):
+        return {"t": "number", "v": float(value), "type": type(value).__name__}
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            return {"t": "unsupported", "type": f"array of dtype {value.dtype}"}
+        if value.size > MAX_ARRAY_ELEMENTS:
+            return {"t": "unsupported", "type": f"array of {value.size} elements (too large)"}
+        data = np.ascontiguousarray(np.asarray(value), dtype="<f8")
+        buffers.append(data.tobytes())
+        return {
+            "t": "array",
+            "shape": [int(n) for n in data.shape],
+            "dtype": str(value.dtype),
+            "b": len(buffers) - 1,
+        }
+    if isinstance(value, tuple | list):
+        kind = "tuple" if isinstance(value, tuple) else "list"
+        if len(value) > MAX_ITEMS:
+            return {"t": "unsupported", "type": f"{kind} of {len(value)} items (too long)"}
+        return {"t": kind, "items": [encode(item, buffers, depth + 1) for item in value]}
+    if isinstance(value, dict):
+        if len(value) > MAX_ITEMS or not all(isinstance(key, str) for key in value):
+            return {"t": "unsupported", "type": "dict with non-string keys or too many keys"}
+        return {"t": "dict", "items": [[k, encode(v, buffers, depth + 1)] for k, v in value.items()]}
+    return {"t": "unsupported", "type": type(value).__name__}
+
+
+# ---- decoding (runs in the grader, on data from the untrusted worker) ----
+
+
+def decode(node: object, buffers: list[bytes], depth: int = 0) -> object:
+    """Rebuild a value from `encode`'s output, validating every field."""
+    if depth > MAX_DEPTH + 1 or not isinstance(node, dict):
+        raise WireError("malformed value")
+    kind = node.get("t")
+    if kind == "none":
+        return None
+    if kind == "number":
+        number = node.get("v")
+        if not isinstance(number, int | float) or isinstance(number, bool):
+            raise WireError("malformed number")
+        return float(number)
+    if kind == "array":
+        return _decode_array(node, buffers)
+    if kind in ("tuple", "list"):
+        items = node.get("items")
+        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+            raise WireError("malformed sequence")
+        decoded = [decode(item, buffers, depth + 1) for item in items]
+        return tuple(decoded) if kind == "tuple" else decoded
+    if kind == "dict":
+        items = node.get("items")
+        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+            raise WireError("malformed dict")
+        result = {}
+        for pair in items:
+            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+                raise WireError("malformed dict item")
+            result[pair[0]] = decode(pair[1], buffers, depth + 1)
+        return result
+    if kind == "unsupported":
+        return Unsupported(str(node.get("type", "unknown"))[:200])
+    raise WireError(f"unknown value kind {kind!r}"[:200])
+
+
+def _decode_array(node: dict, buffers: list[bytes]) -> np.ndarray:
+    shape, index = node.get("shape"), node.get("b")
+    if not (isinstance(shape, list) and len(shape) <= 8):
+        raise WireError("malformed array shape")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape):
+        raise WireError("malformed array shape")
+    if not (isinstance(index, int) and 0 <= index < len(buffers)):
+        raise WireError("malformed array buffer index")
+    count = int(np.prod(shape, dtype=np.int64))
+    if count > MAX_ARRAY_ELEMENTS or len(buffers[index]) != 8 * count:
+        raise WireError("array size does not match its buffer")
+    array = np.frombuffer(buffers[index], dtype="<f8", count=count).reshape(shape)
+    return array.astype(np.float64)  # a fresh, writable, native-endian copy
+
+
+# ---- framing ----
+
+
+def pack(header: dict, buffers: list[bytes]) -> bytes:
+    """One message: length of the header, the JSON header, then the buffers."""
+    header = {**header, "sizes": [len(b) for b in buffers]}
+    text = json.dumps(header, allow_nan=True).encode()
+    return b"".join((_LENGTH.pack(len(text)), text, *buffers))
+
+
+def write_message(stream, header: dict, buffers: list[bytes] | None = None) -> None:
+    stream.write(pack(header, buffers or []))
+    stream.flush()
+
+
+def read_exactly(stream, count: int) -> bytes:
+    data = stream.read(count)
+    if data is None or len(data) != count:
+        raise EOFError("the other side closed the channel")
+    return data
+
+
+def read_message(stream, max_bytes: int = 1 << 30) -> tuple[dict, list[bytes]]:
+    """Blocking read of one message (used by the worker)."""
+    (length,) = _LENGTH.unpack(read_exactly(stream, _LENGTH.size))
+    header = parse_header(read_exactly(stream, length), max_bytes)
+    buffers = [read_exactly(stream, size) for size in header["sizes"]]
+    return header, buffers
+
+
+def parse_header(raw: bytes, max_bytes: int) -> dict:
+    try:
+        header = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise WireError("message header is not JSON") from None
+    sizes = header.get("sizes") if isinstance(header, dict) else None
+    if not (isinstance(sizes, list) and all(isinstance(s, int) and s >= 0 for s in sizes)):
+        raise WireError("message header has no valid buffer sizes")
+    if sum(sizes) > max_bytes:
+        raise WireError("message is larger than the limit")
+    return header

@@ -1,0 +1,135 @@
+"""The sandboxed worker: runs one student's solution cells and calls their functions.
+
+Started by the grader as `python -I worker.py` in a fresh, limited process (inside
+bubblewrap where available). It talks to the grader over its original stdin/stdout,
+which it moves out of the way first: the student's prints go to a capped file and can
+never be mistaken for a message. Everything it sends is data (see wire.py); the grader
+trusts none of it and recomputes every verdict itself.
+"""
+
+import os
+import sys
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402  (after the path set-up above)
+import wire  # noqa: E402
+
+MAX_TEXT = 2000
+
+
+def _claim_channel():
+    """Keep private copies of stdin/stdout for messages; point fds 0-2 elsewhere."""
+    channel_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    channel_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    output = os.open("student_output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
+    return channel_in, channel_out
+
+
+def _describe(error: BaseException) -> dict:
+    """Type, message and the line of the student's cell where `error` was raised."""
+    where = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith("<cell "):
+            where = {"cell": frame.filename[6:-1], "line": frame.lineno, "code": frame.line}
+    try:
+        message = str(error)
+    except BaseException:  # noqa: BLE001  (a student-made exception may fail to print)
+        message = "(the error message itself could not be printed)"
+    return {"type": type(error).__name__, "message": message[:MAX_TEXT], "where": where}
+
+
+class Worker:
+    def __init__(self, channel_in, channel_out):
+        self.channel_in = channel_in
+        self.channel_out = channel_out
+        self.namespace = {"__name__": "__main__"}
+
+    def send(self, header, buffers=None):
+        wire.write_message(self.channel_out, header, buffers)
+
+    def load(self, request):
+        """Run the instructor's setup cell, then each solution cell, each on its own."""
+        exec(compile(request["setup"], "<setup>", "exec"), self.namespace)
+        errors = {}
+        for name, code in request["cells"].items():
+            self.send({"op": "running", "cell": name})
+            try:
+                exec(compile(code, f"<cell {name}>", "exec"), self.namespace)
+            except BaseException as error:  # noqa: BLE001  (one bad cell must not stop the rest)
+                errors[name] = _describe(error)
+        defined = [
+            name for name in request["functions"] if callable(self.namespace.get(name))
+        ]
+        self.send({"op": "loaded", "defined": defined, "cell_errors": errors})
+
+    def oracle(self, name):
+        """A stand-in for `name` that asks the grader for the reference result."""
+
+        def call_reference(*args, **kwargs):
+            if kwargs:
+                raise TypeError(f"call {name} with positional arguments, as in the notebook")
+            buffers = []
+            skeleton = wire.encode(list(args), buffers)
+            self.send({"op": "oracle", "function": name, "args": skeleton}, buffers)
+            header, reply_buffers = wire.read_message(self.channel_in)
+            if header.get("op") != "oracle_result":
+                raise RuntimeError(str(header.get("message", "the reference call failed")))
+            return wire.decode(header["value"], reply_buffers)
+
+        call_reference.__name__ = name
+        return call_reference
+
+    def call(self, request, buffers):
+        name = request["function"]
+        args = wire.decode(request["args"], buffers)
+        saved = {dep: self.namespace.get(dep) for dep in request["oracles"]}
+        for dep in request["oracles"]:
+            self.namespace[dep] = self.oracle(dep)
+        try:
+            value = self.namespace[name](*args)
+        except BaseException as error:  # noqa: BLE001  (report, don't die: SystemExit too)
+            self.send({"op": "raised", **_describe(error)})
+            return
+        finally:
+            self.namespace.update(saved)
+        out = []
+        try:
+            header = {
+                "op": "returned",
+                "value": wire.encode(value, out),
+                "args_after": wire.encode(list(args), out),
+            }
+        except BaseException as error:  # noqa: BLE001
+            self.send({"op": "raised", **_describe(error), "while": "reading the returned value"})
+            return
+        self.send(header, out)
+
+    def serve(self):
+        while True:
+            try:
+                request, buffers = wire.read_message(self.channel_in)
+            except EOFError:
+                return
+            if request["op"] == "load":
+                self.load(request)
+            elif request["op"] == "call":
+                self.call(request, buffers)
+
+
+def main():
+    channel_in, channel_out = _claim_channel()
+    np.seterr(all="ignore")
+    Worker(channel_in, channel_out).serve()
+
+
+if __name__ == "__main__":
+    main()

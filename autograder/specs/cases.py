@@ -1,0 +1,130 @@
+"""Hidden inputs: seeded from the course secret and the student id, randomized in size.
+
+Sizes are drawn per case (n_x, n_a, n_y, m pairwise different, so a transposed or
+misplaced axis shows up as a wrong shape) and values are scaled so that tanh and sigmoid
+work in their responsive range: a saturated unit has a derivative near zero and would
+hide most backward-pass mistakes (the notes' `randn` weights have that problem).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SIZE_CHOICES = range(2, 8)
+T_X_CHOICES = range(2, 6)
+
+
+def case_rng(secret: bytes, student: str, function: str, index: int) -> np.random.Generator:
+    """The generator for hidden case `index` of `function` for `student`.
+
+    Same secret, student, function and index: same inputs, on any machine and whatever
+    the order or parallelism of grading.
+    """
+    message = f"{student}\0{function}\0{index}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    return np.random.default_rng(int.from_bytes(digest[:16], "little"))
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hidden test case of one graded function.
+
+    args: the positional arguments the function is called with (float64 arrays, dicts,
+        tuples and lists of them; never shared with another case).
+    sizes: n_x, n_a, n_y, m, T_x.
+    primal: for backward functions, what the gradient check needs: the forward inputs
+        ("x" or "xt", "a0" or "a_prev", "c_prev", "parameters") and the upstream
+        gradients ("da", or "da_next" and "dc_next").
+    """
+
+    function: str
+    args: tuple
+    sizes: dict[str, int]
+    primal: dict = field(default_factory=dict)
+
+
+def _weights(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
+    gain = rng.uniform(0.6, 1.2)
+    return rng.standard_normal((rows, cols)) * gain / np.sqrt(cols)
+
+
+def _bias(rng: np.random.Generator, rows: int) -> np.ndarray:
+    return rng.standard_normal((rows, 1)) * 0.3
+
+
+def rnn_parameters(rng: np.random.Generator, n_x: int, n_a: int, n_y: int) -> dict:
+    """Wax: (n_a, n_x), Waa: (n_a, n_a), Wya: (n_y, n_a), ba: (n_a, 1), by: (n_y, 1)."""
+    return {
+        "Wax": _weights(rng, n_a, n_x),
+        "Waa": _weights(rng, n_a, n_a),
+        "Wya": _weights(rng, n_y, n_a),
+        "ba": _bias(rng, n_a),
+        "by": _bias(rng, n_y),
+    }
+
+
+def lstm_parameters(rng: np.random.Generator, n_x: int, n_a: int, n_y: int) -> dict:
+    """W*: (n_a, n_a + n_x), b*: (n_a, 1) for f, i, c, o; Wy: (n_y, n_a), by: (n_y, 1)."""
+    parameters = {}
+    for gate in "fico":
+        parameters[f"W{gate}"] = _weights(rng, n_a, n_a + n_x)
+        parameters[f"b{gate}"] = _bias(rng, n_a)
+    parameters["Wy"] = _weights(rng, n_y, n_a)
+    parameters["by"] = _bias(rng, n_y)
+    return parameters
+
+
+def draw_sizes(rng: np.random.Generator) -> dict[str, int]:
+    n_x, n_a, n_y, m = (int(v) for v in rng.choice(SIZE_CHOICES, size=4, replace=False))
+    return {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m, "T_x": int(rng.choice(T_X_CHOICES))}
+
+
+def build_case(
+    function: str, rng: np.random.Generator, reference: Mapping[str, Callable]
+) -> Case:
+    """Draw one hidden case for `function`; backward caches come from `reference`."""
+    s = draw_sizes(rng)
+    n_x, n_a, n_y, m, T_x = s["n_x"], s["n_a"], s["n_y"], s["m"], s["T_x"]
+    family = "lstm" if function.startswith("lstm") else "rnn"
+    make_parameters = lstm_parameters if family == "lstm" else rnn_parameters
+    parameters = make_parameters(rng, n_x, n_a, n_y)
+    x = rng.standard_normal((n_x, m, T_x))
+    xt = x[:, :, 0].copy()
+    a_prev = rng.standard_normal((n_a, m)) * 0.5
+    c_prev = rng.standard_normal((n_a, m)) * 0.7
+
+    if function == "rnn_cell_forward":
+        return Case(function, (xt, a_prev, parameters), s)
+    if function == "lstm_cell_forward":
+        return Case(function, (xt, a_prev, c_prev, parameters), s)
+    if function in ("rnn_forward", "lstm_forward"):
+        return Case(function, (x, a_prev, parameters), s)
+    if function == "rnn_cell_backward":
+        da_next = rng.standard_normal((n_a, m))
+        _, _, cache = reference["rnn_cell_forward"](xt, a_prev, parameters)
+        primal = {"xt": xt, "a_prev": a_prev, "parameters": parameters, "da_next": da_next}
+        return Case(function, (da_next, cache), s, primal)
+    if function == "lstm_cell_backward":
+        da_next = rng.standard_normal((n_a, m))
+        dc_next = rng.standard_normal((n_a, m))
+        cache = reference["lstm_cell_forward"](xt, a_prev, c_prev, parameters)[3]
+        primal = {
+            "xt": xt,
+            "a_prev": a_prev,
+            "c_prev": c_prev,
+            "parameters": parameters,
+            "da_next": da_next,
+            "dc_next": dc_next,
+        }
+        return Case(function, (da_next, dc_next, cache), s, primal)
+    if function in ("rnn_backward", "lstm_backward"):
+        da = rng.standard_normal((n_a, m, T_x))
+        caches = reference[f"{family}_forward"](x, a_prev, parameters)[-1]
+        primal = {"x": x, "a0": a_prev, "parameters": parameters, "da": da}
+        return Case(function, (da, caches), s, primal)
+    raise KeyError(f"no hidden cases for {function!r}")
