@@ -4,8 +4,6 @@ c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.course_id = "rnn-course"
 c.CourseDirectory.root = "."
-c.CourseDirectory.db_assignments = [dict(name="rnn_step_by_step")]
-c.CourseDirectory.db_students = []
 
 # Student notebooks get the standard nbgrader stub.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from autograder.batch import find_submissions, grade_class
 from autograder.course_layout import ASSIGNMENT, CourseLayout
+from autograder.demo_class import build_demo_class
+from autograder.doctor import run_doctor
 from autograder.grading import Grader
 from autograder.gradebook import record_in_gradebook
 from autograder.reference import load_reference_source
@@ -53,16 +56,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "doctor":
+        return run_doctor()
     layout = CourseLayout(args.course.resolve()) if args.course else CourseLayout.discover()
-    if args.command == "grade":
-        return grade(layout, args)
     if args.command == "demo":
-        from autograder.demo import run_demo
-
         return run_demo(layout, jobs=args.jobs, progress=not args.no_progress)
-    from autograder.doctor import run_doctor
-
-    return run_doctor()
+    return grade(
+        layout,
+        args.assignment,
+        submitted=args.submitted,
+        students=args.student,
+        jobs=args.jobs,
+        json_path=args.json,
+        gradebook=not args.no_gradebook,
+        progress=not args.no_progress,
+        use_bwrap=not args.no_sandbox,
+    )
 
 
 def announce_isolation(isolation: Isolation) -> None:
@@ -77,27 +86,35 @@ def announce_isolation(isolation: Isolation) -> None:
           "`rnn-autograde doctor`.", file=sys.stderr)
 
 
-def grade(layout: CourseLayout, args: argparse.Namespace) -> int:
-    source = layout.source_notebook(args.assignment)
-    isolation = Isolation.detect(use_bwrap=not args.no_sandbox)
+def grade(
+    layout: CourseLayout,
+    assignment: str,
+    submitted: Path | None = None,
+    students: list[str] | None = None,
+    jobs: int = 1,
+    json_path: Path | None = None,
+    gradebook: bool = True,
+    progress: bool = True,
+    use_bwrap: bool = True,
+) -> int:
+    """Grade the class and write results, feedback, the class summary and the gradebook."""
+    source = layout.source_notebook(assignment)
+    isolation = Isolation.detect(use_bwrap=use_bwrap)
     announce_isolation(isolation)
     grader = Grader(
         load_reference_source(source), read_secret(layout, create=True), isolation=isolation
     )
-    submissions = find_submissions(
-        args.submitted or layout.submitted, args.assignment, source.name, args.student
-    )
+    submitted = submitted or layout.submitted
+    submissions = find_submissions(submitted, assignment, source.name, students)
     if not submissions:
-        print(f"no submissions found in {args.submitted or layout.submitted}", file=sys.stderr)
+        print(f"no submissions found in {submitted}", file=sys.stderr)
         return 1
-    students = grade_class(grader, submissions, jobs=args.jobs, progress=not args.no_progress)
-    results = class_results(args.assignment, students)
-    json_path = write_results(
-        args.json or layout.root / "results" / f"{args.assignment}.json", results
-    )
-    feedback = write_feedback(layout.root, args.assignment, results)
-    summary = write_class_summary(layout.root / "results" / args.assignment, results)
-    if not args.no_gradebook:
+    graded = grade_class(grader, submissions, jobs=jobs, progress=progress)
+    results = class_results(assignment, graded)
+    json_path = write_results(json_path or layout.root / "results" / f"{assignment}.json", results)
+    feedback = write_feedback(layout.root, assignment, results)
+    summary = write_class_summary(layout.root / "results" / assignment, results)
+    if gradebook:
         record_in_gradebook(layout.root, results, notebook=source.stem)
     print_table(results)
     print(f"\nresults: {json_path}")
@@ -109,6 +126,24 @@ def grade(layout: CourseLayout, args: argparse.Namespace) -> int:
         for student, reasons in review.items():
             print(f"  {student}: {'; '.join(reasons)}")
     return 0
+
+
+def run_demo(layout: CourseLayout, jobs: int, progress: bool) -> int:
+    """Build a demo class in `demo/` (its own course directory) and grade it."""
+    demo = CourseLayout(layout.root / "demo")
+    shutil.rmtree(demo.root, ignore_errors=True)
+    shutil.copytree(layout.source_notebook().parent, demo.root / "source" / ASSIGNMENT)
+    shutil.copy(layout.root / "nbgrader_config.py", demo.root / "nbgrader_config.py")
+    release = layout.release_notebook()
+    if not release.is_file():
+        print(f"{release} is missing: run `nbgrader generate_assignment {ASSIGNMENT}` first",
+              file=sys.stderr)
+        return 1
+    students = build_demo_class(
+        load_reference_source(layout.source_notebook()), release, demo.submitted, ASSIGNMENT
+    )
+    print(f"demo class of {len(students)} students in {demo.submitted}")
+    return grade(demo, ASSIGNMENT, jobs=jobs, progress=progress)
 
 
 def print_table(results: dict) -> None:

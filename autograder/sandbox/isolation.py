@@ -108,7 +108,8 @@ class Isolation:
             argv += ["--ro-bind", root, root]
         argv += ["--proc", "/proc", "--dev", "/dev"]
         argv += ["--size", str(limits.temp_bytes), "--tmpfs", SANDBOX_TMP]
-        argv += ["--chdir", SANDBOX_TMP, "--"]
+        # Everything but /tmp read-only, including the root bwrap builds the mounts on.
+        argv += ["--remount-ro", "/", "--chdir", SANDBOX_TMP, "--"]
         return argv + python, None
 
 
