@@ -3,7 +3,6 @@
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.course_id = "rnn-course"
-c.CourseDirectory.root = "."
 
 # Student notebooks get the standard nbgrader stub.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -117,6 +117,10 @@ def _raised_message(function: str, header: dict, case_label: str) -> str:
     return text[:1500]
 
 
+def _with_hints(message: str, hints: list[str]) -> str:
+    return message + "".join(f" Likely cause: {hint}" for hint in hints)
+
+
 def _quantities(spec: FunctionSpec, value: object) -> dict[str, object] | str:
     """Split a returned value into the named quantities, or say why it can't be."""
     if spec.is_backward:
@@ -158,13 +162,18 @@ def grade_function(
                 deadline=deadline,
                 timeout_message=(
                     f"your {spec.name} ran for more than {grader.limits.seconds_per_function:.0f} s "
-                    f"on {label}: does every loop terminate (e.g. the loop over the T_x time steps)?"
+                    f"on {label}: does every loop terminate"
+                    + ("?" if "_cell_" in spec.name else " (the loop over the T_x time steps)?")
                 ),
             )
         except WorkerFailure as failure:
-            return failed_function(spec, points, f"{spec.name}: {failure}")
+            where = "" if failure.kind == "timeout" else f"while running {spec.name} on {label}: "
+            return failed_function(spec, points, f"{where}{failure}")
         if reply.header["op"] == "raised":
-            return failed_function(spec, points, _raised_message(spec.name, reply.header, label))
+            message = _raised_message(spec.name, reply.header, label)
+            raised = (str(reply.header.get("type")), str(reply.header.get("message")))
+            hints = diagnose(grader.reference, spec.name, case, raised=raised)
+            return failed_function(spec, points, _with_hints(message, hints))
         try:
             value = wire.decode(reply.header.get("value"), reply.buffers)
             args_after = wire.decode(reply.header.get("args_after"), reply.buffers)
@@ -212,13 +221,15 @@ def grade_function(
             first_wrong = (case, value, args_after)
 
     hints = diagnose(grader.reference, spec.name, *first_wrong) if first_wrong else []
+    if failures and INPUTS_CHECK not in failures:
+        failures[INPUTS_CHECK] = (
+            "not credited while other checks fail: leaving the inputs unchanged earns its "
+            "share only together with right outputs"
+        )
     checks = []
     for name in names:
         if name in failures:
-            message = failures[name]
-            if hints:
-                message += " Likely cause: " + " / ".join(hints)
-            checks.append(check(name, False, message))
+            checks.append(check(name, False, _with_hints(failures[name], hints)))
         else:
             checks.append(check(name, True, "correct on every hidden case"))
     return function_result(spec, points, checks)

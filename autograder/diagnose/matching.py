@@ -17,24 +17,30 @@ from autograder.specs import Case
 
 
 def diagnose(
-    reference: ReferenceSource, function: str, case: Case, value: object, args_after: object
+    reference: ReferenceSource,
+    function: str,
+    case: Case,
+    value: object = None,
+    args_after: object = None,
+    raised: tuple[str, str] | None = None,
 ) -> list[str]:
     """Hints of every catalogued mistake in `function` that reproduces the student's result.
 
-    value, args_after: what the student's function returned on `case` and the arguments
-    after the call, as decoded by the grader.
+    Either the student's function returned `value` and left its arguments as `args_after`
+    (both as decoded by the grader), or it `raised` (exception type name, message).
     """
     buggy_versions = mistake_functions(reference)
     hints = []
     for mistake in MISTAKES:
-        if mistake.function != function:
+        if mistake.function != function or mistake.hint in hints:
             continue
         args = copy.deepcopy(list(case.args))
         try:
             buggy_value = buggy_versions[mistake.id](*args)
-            matches = not compare(buggy_value, value, "") and identical(args, args_after)
-        except Exception:  # noqa: BLE001  (a buggy version may crash where the student's did not)
+        except Exception as error:  # noqa: BLE001  (some mistakes crash: that is their fingerprint)
+            if raised == (type(error).__name__, str(error)):
+                hints.append(mistake.hint)
             continue
-        if matches and mistake.hint not in hints:
+        if raised is None and not compare(buggy_value, value, "") and identical(args, args_after):
             hints.append(mistake.hint)
     return hints

@@ -7,6 +7,7 @@ never be mistaken for a message. Everything it sends is data (see wire.py); the 
 trusts none of it and recomputes every verdict itself.
 """
 
+import linecache
 import os
 import sys
 import traceback
@@ -40,6 +41,8 @@ def _describe(error: BaseException) -> dict:
     for frame in traceback.extract_tb(error.__traceback__):
         if frame.filename.startswith("<cell "):
             where = {"cell": frame.filename[6:-1], "line": frame.lineno, "code": frame.line}
+    if isinstance(error, SyntaxError) and str(error.filename).startswith("<cell "):
+        where = {"cell": error.filename[6:-1], "line": error.lineno, "code": error.text}
     try:
         message = str(error)
     except BaseException:  # noqa: BLE001  (a student-made exception may fail to print)
@@ -62,8 +65,10 @@ class Worker:
         errors = {}
         for name, code in request["cells"].items():
             self.send({"op": "running", "cell": name})
+            filename = f"<cell {name}>"
+            linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
             try:
-                exec(compile(code, f"<cell {name}>", "exec"), self.namespace)
+                exec(compile(code, filename, "exec"), self.namespace)
             except BaseException as error:  # noqa: BLE001  (one bad cell must not stop the rest)
                 errors[name] = _describe(error)
         defined = [

@@ -1,0 +1,212 @@
+"""Record results in nbgrader's gradebook, so `nbgrader export` and formgrader see them.
+
+Every `Gradebook` method commits on its own, so a crash in the middle of nbgrader's
+`update_or_create_*` calls for one student could leave that student half-recorded.
+The shared structure (assignment, notebook, grade cells) is made with those methods,
+but each student is then written through the gradebook's session directly and
+committed once: the student's row, submission and all grades, or nothing.
+
+Grade cells are `test_<function>`, as in the source notebook, with the function's
+max_score. Each grade gets `auto_score`; an instructor's `manual_score` is left alone
+(it wins in nbgrader's totals) and, as `nbgrader autograde` does, such a grade is
+flagged for manual review again. Recording the same results twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sysconfig
+from pathlib import Path
+from typing import Any
+
+from nbgrader import utils
+from nbgrader.api import (
+    Assignment,
+    Comment,
+    Grade,
+    Gradebook,
+    Student,
+    SubmittedAssignment,
+    SubmittedNotebook,
+)
+from sqlalchemy.orm import Session
+from traitlets.config.loader import PyFileConfigLoader
+
+DEFAULT_COURSE_ID = "default_course"  # nbgrader's own default
+
+
+class GradebookError(RuntimeError):
+    """Some students could not be recorded; their earlier gradebook entries are unchanged."""
+
+
+def record_in_gradebook(
+    course_root: Path, results: dict[str, Any], notebook: str = "rnn_step_by_step"
+) -> None:
+    """Set every student's auto scores in <course_root>/gradebook.db, one transaction each."""
+    course_root = Path(course_root).resolve()
+    assignment: str = results["assignment"]
+    students: dict[str, dict[str, Any]] = results["students"]
+    max_scores = grade_cell_max_scores(students)
+    url = f"sqlite:///{course_root / 'gradebook.db'}"
+    with _open_gradebook(url, course_id(course_root)) as gb:
+        gb.update_or_create_assignment(assignment)
+        gb.update_or_create_notebook(notebook, assignment)
+        for function, max_score in max_scores.items():
+            gb.update_or_create_grade_cell(
+                grade_cell_name(function),
+                notebook,
+                assignment,
+                max_score=max_score,
+                cell_type="code",
+            )
+        failures: dict[str, Exception] = {}
+        for student_id in sorted(students):
+            try:
+                _record_student(
+                    gb.db, assignment, notebook, student_id, students[student_id], list(max_scores)
+                )
+            except Exception as exc:  # one student's failure must not stop the others
+                failures[student_id] = exc
+    if failures:
+        listing = "; ".join(f"{sid}: {exc}" for sid, exc in failures.items())
+        raise GradebookError(
+            f"{len(failures)} student(s) not recorded (left as they were): {listing}"
+        ) from next(iter(failures.values()))
+
+
+def grade_cell_name(function: str) -> str:
+    """The nbgrader grade_id of the hidden-test cell of `function`."""
+    return f"test_{function}"
+
+
+def grade_cell_max_scores(students: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """{function: max_score} over all students, in first-seen order.
+
+    Raises ValueError, before anything is written, if students disagree on a max_score.
+    """
+    max_scores: dict[str, float] = {}
+    for student_id in sorted(students):
+        for function, fn in (students[student_id].get("functions") or {}).items():
+            value = float(fn["max_score"])
+            if max_scores.setdefault(function, value) != value:
+                raise ValueError(
+                    f"{function} is worth {max_scores[function]:g} points for some students "
+                    f"and {value:g} for {student_id}: the results are inconsistent"
+                )
+    return max_scores
+
+
+def course_id(course_root: Path) -> str:
+    """`CourseDirectory.course_id` from the course's nbgrader_config.py, as nbgrader reads it."""
+    if not (Path(course_root) / "nbgrader_config.py").is_file():
+        return DEFAULT_COURSE_ID
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_root)).load_config()
+    value = config.CourseDirectory.get("course_id", DEFAULT_COURSE_ID)
+    return str(value).strip() or DEFAULT_COURSE_ID
+
+
+def _open_gradebook(url: str, course: str) -> Gradebook:
+    """Open the gradebook; a new database needs the `alembic` command on PATH.
+
+    nbgrader runs `alembic heads` to stamp a new database, and fails with
+    FileNotFoundError when the venv is not activated (e.g. `.venv/bin/rnn-autograde`).
+    """
+    scripts = sysconfig.get_path("scripts")
+    if shutil.which("alembic") is not None or not (Path(scripts) / "alembic").exists():
+        return Gradebook(url, course_id=course)
+    saved = os.environ.get("PATH")
+    os.environ["PATH"] = os.pathsep.join(filter(None, [scripts, saved]))
+    try:
+        return Gradebook(url, course_id=course)
+    finally:
+        if saved is None:
+            del os.environ["PATH"]
+        else:
+            os.environ["PATH"] = saved
+
+
+def _record_student(
+    session: Session,
+    assignment: str,
+    notebook: str,
+    student_id: str,
+    result: dict[str, Any],
+    functions: list[str],
+) -> None:
+    """Write one student's submission and grades, committed together or rolled back."""
+    try:
+        assignment_row = session.query(Assignment).filter(Assignment.name == assignment).one()
+        student = session.get(Student, student_id)
+        if student is None:
+            student = Student(id=student_id)
+            session.add(student)
+        submission = _find_or_add_submission(session, assignment_row, student)
+        if result.get("timestamp"):
+            submission.timestamp = utils.parse_utc(result["timestamp"])
+        grades = _mirror_structure(session, assignment_row, submission)[notebook]
+        scored = result.get("functions") or {}
+        for function in functions:
+            # A function missing from this student's result (not expected) scores 0.
+            score = float(scored.get(function, {}).get("score", 0.0))
+            if not math.isfinite(score):
+                raise ValueError(f"{function} has no finite score ({score})")
+            grade = grades[grade_cell_name(function)]
+            grade.auto_score = score
+            grade.needs_manual_grade = grade.manual_score is not None
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _find_or_add_submission(
+    session: Session, assignment: Assignment, student: Student
+) -> SubmittedAssignment:
+    submission = (
+        session.query(SubmittedAssignment)
+        .filter(
+            SubmittedAssignment.assignment_id == assignment.id,
+            SubmittedAssignment.student_id == student.id,
+        )
+        .one_or_none()
+    )
+    if submission is None:
+        submission = SubmittedAssignment(assignment_id=assignment.id, student=student)
+        session.add(submission)
+    return submission
+
+
+def _mirror_structure(
+    session: Session, assignment: Assignment, submission: SubmittedAssignment
+) -> dict[str, dict[str, Grade]]:
+    """Give `submission` every notebook, grade and comment of `assignment`.
+
+    This is what `Gradebook.add_submission` does for a new submission; doing it for an
+    existing one too picks up grade cells added since. Returns {notebook: {cell: grade}}.
+    New rows point at shared rows by id, as nbgrader does: setting the relationship
+    instead would load, e.g., every grade of the class for that cell.
+    """
+    submitted = {nb.notebook_id: nb for nb in submission.notebooks}
+    grades_by_notebook: dict[str, dict[str, Grade]] = {}
+    for master in assignment.notebooks:
+        sub_nb = submitted.get(master.id)
+        if sub_nb is None:
+            sub_nb = SubmittedNotebook(notebook_id=master.id, assignment=submission)
+            session.add(sub_nb)
+        graded_cells = {cell.id: cell.name for cell in [*master.grade_cells, *master.task_cells]}
+        have_grade = {grade.cell_id for grade in sub_nb.grades}
+        for cell_id in graded_cells:
+            if cell_id not in have_grade:
+                session.add(Grade(cell_id=cell_id, notebook=sub_nb))
+        have_comment = {comment.cell_id for comment in sub_nb.comments}
+        for cell in [*master.solution_cells, *master.task_cells]:
+            if cell.id not in have_comment:
+                session.add(Comment(cell_id=cell.id, notebook=sub_nb))
+        grades_by_notebook[master.name] = {
+            graded_cells[grade.cell_id]: grade
+            for grade in sub_nb.grades
+            if grade.cell_id in graded_cells
+        }
+    return grades_by_notebook
