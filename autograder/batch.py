@@ -49,7 +49,9 @@ def _pick_notebook(student: str, notebooks: list[Path], expected: str) -> Submis
     named = [p for p in notebooks if p.name == expected]
     if named:
         review = [
-            f"also submitted {p.name}, which was not graded" for p in notebooks if p.name != expected
+            f"also submitted {p.name}, which was not graded"
+            for p in notebooks
+            if p.name != expected
         ]
         return Submission(student, named[0], review)
     if len(notebooks) == 1:

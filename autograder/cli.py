@@ -12,8 +12,8 @@ from autograder.batch import find_submissions, grade_class
 from autograder.course_layout import ASSIGNMENT, CourseLayout
 from autograder.demo_class import build_demo_class
 from autograder.doctor import run_doctor
-from autograder.grading import Grader
 from autograder.gradebook import record_in_gradebook
+from autograder.grading import Grader
 from autograder.reference import load_reference_source
 from autograder.report.class_summary import write_class_summary
 from autograder.report.feedback_html import write_feedback
@@ -78,12 +78,18 @@ def announce_isolation(isolation: Isolation) -> None:
     """Say once per run, plainly, which protections are missing."""
     if isolation.sandboxed:
         return
-    print("WARNING: bubblewrap (bwrap) is not available, so student code runs in a plain,",
-          "resource-limited subprocess. Missing protections:", file=sys.stderr)
+    print(
+        "WARNING: bubblewrap (bwrap) is not available, so student code runs in a plain,",
+        "resource-limited subprocess. Missing protections:",
+        file=sys.stderr,
+    )
     for item in isolation.missing:
         print(f"  - {item}", file=sys.stderr)
-    print("Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and run "
-          "`rnn-autograde doctor`.", file=sys.stderr)
+    print(
+        "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and run "
+        "`rnn-autograde doctor`.",
+        file=sys.stderr,
+    )
 
 
 def grade(
@@ -136,8 +142,10 @@ def run_demo(layout: CourseLayout, jobs: int, progress: bool) -> int:
     shutil.copy(layout.root / "nbgrader_config.py", demo.root / "nbgrader_config.py")
     release = layout.release_notebook()
     if not release.is_file():
-        print(f"{release} is missing: run `nbgrader generate_assignment {ASSIGNMENT}` first",
-              file=sys.stderr)
+        print(
+            f"{release} is missing: run `nbgrader generate_assignment {ASSIGNMENT}` first",
+            file=sys.stderr,
+        )
         return 1
     students = build_demo_class(
         load_reference_source(layout.source_notebook()), release, demo.submitted, ASSIGNMENT
@@ -157,7 +165,9 @@ def print_table(results: dict) -> None:
     print("\n" + "student".ljust(width) + "total".rjust(9) + "".join(s.rjust(16) for s in short))
     for student, result in students.items():
         cells = "".join(
-            f"{result['functions'][f]['score']:.4g}/{result['functions'][f]['max_score']:.4g}".rjust(16)
+            f"{result['functions'][f]['score']:.4g}/{result['functions'][f]['max_score']:.4g}".rjust(
+                16
+            )
             for f in functions
         )
         total = f"{result['score']:.4g}/{result['max_score']:.4g}"

@@ -45,9 +45,7 @@ def describe(value: object) -> str:
 
 def _array_mismatch(path: str, expected: np.ndarray, actual: np.ndarray) -> Mismatch | None:
     if actual.shape != expected.shape:
-        return Mismatch(
-            path, "shape", f"has shape {actual.shape}, expected shape {expected.shape}"
-        )
+        return Mismatch(path, "shape", f"has shape {actual.shape}, expected shape {expected.shape}")
     finite = np.isfinite(actual)
     if not finite.all():
         bad = tuple(int(i) for i in np.argwhere(~finite)[0])
@@ -76,9 +74,7 @@ def compare(expected: object, actual: object, path: str) -> list[Mismatch]:
         if not isinstance(actual, tuple | list):
             return [Mismatch(path, "type", f"is {describe(actual)}, expected {describe(expected)}")]
         if len(actual) != len(expected):
-            return [
-                Mismatch(path, "length", f"has {len(actual)} items, expected {len(expected)}")
-            ]
+            return [Mismatch(path, "length", f"has {len(actual)} items, expected {len(expected)}")]
         return [
             m
             for i, (e, a) in enumerate(zip(expected, actual, strict=True))
@@ -90,13 +86,19 @@ def compare(expected: object, actual: object, path: str) -> list[Mismatch]:
         missing = [key for key in expected if key not in actual]
         if missing:
             return [Mismatch(path, "key", f"has no key {missing[0]!r}")]
-        return [m for key in expected for m in compare(expected[key], actual[key], f"{path}[{key!r}]")]
+        return [
+            m for key in expected for m in compare(expected[key], actual[key], f"{path}[{key!r}]")
+        ]
     if isinstance(expected, float | int):
         if not isinstance(actual, float) or abs(actual - expected) > ATOL + RTOL * abs(expected):
             return [Mismatch(path, "values", f"is {describe(actual)}, expected {expected:g}")]
         return []
     if expected is None:
-        return [] if actual is None else [Mismatch(path, "type", f"is {describe(actual)}, expected None")]
+        return (
+            []
+            if actual is None
+            else [Mismatch(path, "type", f"is {describe(actual)}, expected None")]
+        )
     raise TypeError(f"cannot compare reference values of type {type(expected).__name__}")
 
 

@@ -30,14 +30,14 @@ def rnn_cell_forward(xt, a_prev, parameters):
     return np.zeros((n_a, m)), np.zeros((n_y, m)), (a_prev, a_prev, xt, parameters)
 ''',
     # Tries to read the instructor's solution notebook and the course secret.
-    "rnn_forward": '''import glob, os
+    "rnn_forward": """import glob, os
 
 def rnn_forward(x, a0, parameters):
     stolen = []
     for pattern in ("/**/source/**/*.ipynb", "/**/.course_secret", "/work/**/*.ipynb"):
         stolen += glob.glob(pattern, recursive=True)
     raise RuntimeError(f"found {len(stolen)} private files: {stolen[:3]}")
-''',
+""",
     # Never returns.
     "rnn_cell_backward": """def rnn_cell_backward(da_next, cache):
     while True:
@@ -82,7 +82,9 @@ def mistaken_code(reference: ReferenceSource, mistake_ids: list[str]) -> dict[st
     return code
 
 
-def write_submission(submitted: Path, student: str, assignment: str, name: str, notebook: dict) -> Path:
+def write_submission(
+    submitted: Path, student: str, assignment: str, name: str, notebook: dict
+) -> Path:
     path = submitted / student / assignment / name
     write_text_atomic(path, json.dumps(notebook, indent=1) + "\n")
     return path
@@ -106,9 +108,13 @@ def demo_students(reference: ReferenceSource) -> dict[str, dict[str, str]]:
     }
 
 
-def build_demo_class(reference: ReferenceSource, release: Path, submitted: Path, assignment: str) -> list[str]:
+def build_demo_class(
+    reference: ReferenceSource, release: Path, submitted: Path, assignment: str
+) -> list[str]:
     template = read_release(release)
     students = demo_students(reference)
     for student, code in students.items():
-        write_submission(submitted, student, assignment, release.name, fill_solution_cells(template, code))
+        write_submission(
+            submitted, student, assignment, release.name, fill_solution_cells(template, code)
+        )
     return list(students)

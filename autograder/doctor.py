@@ -19,7 +19,7 @@ from autograder.sandbox.limits import Limits, megabytes
 from autograder.sandbox.session import WorkerFailure, WorkerSession
 
 PROBE_FILE = ".rnn-autograde-doctor-probe"
-PROBE = '''
+PROBE = """
 def probe():
     import os, resource, socket
     private_paths, port = {private!r}, {port!r}
@@ -40,13 +40,16 @@ def probe():
     memory = float(resource.getrlimit(resource.RLIMIT_AS)[0])
     return {{"seen": seen, "network": network, "wrote_outside": wrote_outside,
             "processes": processes, "memory": memory}}
-'''
+"""
 
 
 def _private_paths(layout: CourseLayout | None) -> list[str]:
     if layout is None:
         return ["/root/.rnn-autograde-doctor"]
-    return [str(layout.root / name) for name in ("source", "gradebook.db", ".course_secret", "submitted")]
+    return [
+        str(layout.root / name)
+        for name in ("source", "gradebook.db", ".course_secret", "submitted")
+    ]
 
 
 def run_probe(isolation: Isolation, limits: Limits, private: list[str]) -> dict:
@@ -63,8 +66,12 @@ def run_probe(isolation: Isolation, limits: Limits, private: list[str]) -> dict:
             if "probe" not in loaded["defined"]:
                 raise RuntimeError(f"the probe did not load: {loaded['cell_errors']}")
             reply = session.call(
-                "probe", (), None, (),
-                time.monotonic() + 20, "the probe timed out",
+                "probe",
+                (),
+                None,
+                (),
+                time.monotonic() + 20,
+                "the probe timed out",
             )
             if reply.header["op"] != "returned":
                 raise RuntimeError(f"the probe failed: {reply.header.get('message')}")
@@ -88,8 +95,10 @@ def run_doctor() -> int:
     except (WorkerFailure, RuntimeError, OSError) as error:
         print(f"[FAIL] a worker could not be started: {error}")
         if isolation.sandboxed:
-            print("       bubblewrap may need unprivileged user namespaces "
-                  "(sysctl kernel.unprivileged_userns_clone=1) or root")
+            print(
+                "       bubblewrap may need unprivileged user namespaces "
+                "(sysctl kernel.unprivileged_userns_clone=1) or root"
+            )
         return 1
     rows = [
         ("course files hidden (source/, secret, gradebook, submissions)", not any(found["seen"])),
@@ -102,9 +111,11 @@ def run_doctor() -> int:
         print(f"[{'ok' if ok else 'MISSING'}] {label}")
         if not ok:
             problems.append(label)
-    print(f"[ok] limits: {limits.seconds_per_function:.0f} s per function, "
-          f"{limits.cpu_seconds} s CPU, {megabytes(limits.output_bytes)} output, "
-          f"{megabytes(limits.temp_bytes)} temporary folder")
+    print(
+        f"[ok] limits: {limits.seconds_per_function:.0f} s per function, "
+        f"{limits.cpu_seconds} s CPU, {megabytes(limits.output_bytes)} output, "
+        f"{megabytes(limits.temp_bytes)} temporary folder"
+    )
     if problems:
         print("\nGrading here is unsafe: student code could reach what is marked MISSING.")
         if not isolation.sandboxed:

@@ -19,20 +19,15 @@ import os
 import shutil
 import sysconfig
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nbgrader import utils
-from nbgrader.api import (
-    Assignment,
-    Comment,
-    Grade,
-    Gradebook,
-    Student,
-    SubmittedAssignment,
-    SubmittedNotebook,
-)
-from sqlalchemy.orm import Session
 from traitlets.config.loader import PyFileConfigLoader
+
+# `import nbgrader` pulls in jupyter_server and nbformat's validator (3-5 s), so nbgrader
+# is imported only when the gradebook is used: a CLI importing this module stays quick.
+if TYPE_CHECKING:
+    from nbgrader.api import Assignment, Grade, Gradebook, Student, SubmittedAssignment
+    from sqlalchemy.orm import Session
 
 DEFAULT_COURSE_ID = "default_course"  # nbgrader's own default
 
@@ -113,6 +108,8 @@ def _open_gradebook(url: str, course: str) -> Gradebook:
     nbgrader runs `alembic heads` to stamp a new database, and fails with
     FileNotFoundError when the venv is not activated (e.g. `.venv/bin/rnn-autograde`).
     """
+    from nbgrader.api import Gradebook
+
     scripts = sysconfig.get_path("scripts")
     if shutil.which("alembic") is not None or not (Path(scripts) / "alembic").exists():
         return Gradebook(url, course_id=course)
@@ -136,6 +133,9 @@ def _record_student(
     functions: list[str],
 ) -> None:
     """Write one student's submission and grades, committed together or rolled back."""
+    from nbgrader.api import Assignment, Student
+    from nbgrader.utils import parse_utc
+
     try:
         assignment_row = session.query(Assignment).filter(Assignment.name == assignment).one()
         student = session.get(Student, student_id)
@@ -144,7 +144,7 @@ def _record_student(
             session.add(student)
         submission = _find_or_add_submission(session, assignment_row, student)
         if result.get("timestamp"):
-            submission.timestamp = utils.parse_utc(result["timestamp"])
+            submission.timestamp = parse_utc(result["timestamp"])
         grades = _mirror_structure(session, assignment_row, submission)[notebook]
         scored = result.get("functions") or {}
         for function in functions:
@@ -164,6 +164,8 @@ def _record_student(
 def _find_or_add_submission(
     session: Session, assignment: Assignment, student: Student
 ) -> SubmittedAssignment:
+    from nbgrader.api import SubmittedAssignment
+
     submission = (
         session.query(SubmittedAssignment)
         .filter(
@@ -188,6 +190,8 @@ def _mirror_structure(
     New rows point at shared rows by id, as nbgrader does: setting the relationship
     instead would load, e.g., every grade of the class for that cell.
     """
+    from nbgrader.api import Comment, Grade, SubmittedNotebook
+
     submitted = {nb.notebook_id: nb for nb in submission.notebooks}
     grades_by_notebook: dict[str, dict[str, Grade]] = {}
     for master in assignment.notebooks:

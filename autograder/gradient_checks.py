@@ -24,7 +24,10 @@ def _loss(function: str, primal: dict, reference: Mapping[str, Callable]) -> Cal
     p = primal
     if function == "rnn_cell_backward":
         return lambda: float(
-            np.sum(reference["rnn_cell_forward"](p["xt"], p["a_prev"], p["parameters"])[0] * p["da_next"])
+            np.sum(
+                reference["rnn_cell_forward"](p["xt"], p["a_prev"], p["parameters"])[0]
+                * p["da_next"]
+            )
         )
     if function == "lstm_cell_backward":
 

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
 
 from autograder.compare import compare, describe, identical
 from autograder.diagnose.matching import diagnose
 from autograder.gradient_checks import directional_errors
-from autograder.notebook import NotebookError, ParsedNotebook, read_notebook
+from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
 from autograder.reference import GRADED_FUNCTIONS, ReferenceSource
 from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation
@@ -129,7 +126,8 @@ def _quantities(spec: FunctionSpec, value: object) -> dict[str, object] | str:
         return {key: value.get(key, _MISSING) for key in spec.gradient_keys}
     if not isinstance(value, tuple | list) or len(value) != len(spec.outputs):
         names = ", ".join(spec.outputs)
-        return f"{spec.name} should return {len(spec.outputs)} values ({names}), but returned {describe(value)}"
+        count = len(spec.outputs)
+        return f"{spec.name} should return {count} values ({names}), but returned {describe(value)}"
     return dict(zip(spec.outputs, value, strict=True))
 
 
@@ -161,8 +159,8 @@ def grade_function(
                 oracles=spec.depends_on,
                 deadline=deadline,
                 timeout_message=(
-                    f"your {spec.name} ran for more than {grader.limits.seconds_per_function:.0f} s "
-                    f"on {label}: does every loop terminate"
+                    f"your {spec.name} ran for more than {grader.limits.seconds_per_function:.0f}"
+                    f" s on {label}: does every loop terminate"
                     + ("?" if "_cell_" in spec.name else " (the loop over the T_x time steps)?")
                 ),
             )
@@ -186,7 +184,10 @@ def grade_function(
         expected_quantities = _quantities(spec, expected)
         gradient_errors = (
             directional_errors(
-                spec, case, quantities, reference,
+                spec,
+                case,
+                quantities,
+                reference,
                 case_rng(grader.secret, student, f"{spec.name}/gradient-check", k),
             )
             if spec.is_backward
@@ -238,25 +239,6 @@ def grade_function(
 # ---- one submission ----
 
 
-def solution_cells(parsed: ParsedNotebook) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """The student's solution cells to run, why any are unusable, and notes for a human."""
-    cells, unusable, review = {}, {}, []
-    for name in GRADED_FUNCTIONS:
-        cell = parsed.cells.get(name)
-        if cell is None:
-            unusable[name] = (
-                f"the notebook has no cell for {name} (grade_id '{name}'): was it deleted or "
-                "its metadata changed? Copy the cell from the released notebook and resubmit"
-            )
-            review.append(f"solution cell '{name}' is missing")
-        elif cell.cell_type != "code":
-            unusable[name] = f"the cell for {name} was changed to a {cell.cell_type} cell, so it cannot run"
-            review.append(f"solution cell '{name}' is a {cell.cell_type} cell")
-        else:
-            cells[name] = cell.source
-    return cells, unusable, review + parsed.problems
-
-
 def grade_notebook(grader: Grader, student: str, notebook: Path) -> dict:
     """Grade the notebook file of one student."""
     try:
@@ -267,7 +249,7 @@ def grade_notebook(grader: Grader, student: str, notebook: Path) -> dict:
 
 
 def grade_parsed(grader: Grader, student: str, parsed: ParsedNotebook) -> dict:
-    cells, unusable, review = solution_cells(parsed)
+    cells, unusable, review = solution_cells(parsed, GRADED_FUNCTIONS)
     results: dict[str, dict] = {}
     skipped: dict[str, str] = {}  # cells left out after their top-level code hung or crashed
     session: WorkerSession | None = None

@@ -7,6 +7,7 @@ clear message, not a traceback, and validation is slow (see research/baselines.m
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,3 +106,26 @@ def read_notebook(path: Path) -> ParsedNotebook:
             "it was probably damaged while editing or uploading"
         ) from None
     return parse_notebook(data)
+
+
+def solution_cells(
+    parsed: ParsedNotebook, functions: Iterable[str]
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The solution cells of `functions` to run, why any are unusable, and notes for a human."""
+    cells, unusable, review = {}, {}, []
+    for name in functions:
+        cell = parsed.cells.get(name)
+        if cell is None:
+            unusable[name] = (
+                f"the notebook has no cell for {name} (grade_id '{name}'): was it deleted or "
+                "its metadata changed? Copy the cell from the released notebook and resubmit"
+            )
+            review.append(f"solution cell '{name}' is missing")
+        elif cell.cell_type != "code":
+            unusable[name] = (
+                f"the cell for {name} was changed to a {cell.cell_type} cell, so it cannot run"
+            )
+            review.append(f"solution cell '{name}' is a {cell.cell_type} cell")
+        else:
+            cells[name] = cell.source
+    return cells, unusable, review + parsed.problems

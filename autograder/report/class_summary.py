@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from autograder.atomic_files import write_bytes_atomic, write_text_atomic
 
@@ -91,6 +88,11 @@ def needs_review_csv(ordered: list[tuple[str, dict[str, Any]]]) -> str:
 
 def histogram_png(ordered: list[tuple[str, dict[str, Any]]], assignment: str = "") -> bytes:
     """A histogram of total scores from 0 to the maximum, with the mean marked."""
+    # Imported here: matplotlib takes most of a second, which a CLI's --help need not pay.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     totals = np.array([float(result["score"]) for _, result in ordered])
     top = max((float(result["max_score"]) for _, result in ordered), default=0.0)
     top = top if top > 0 else 1.0

@@ -6,6 +6,7 @@ is killed, and the caller gets a WorkerFailure saying which, in plain words.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import shutil
@@ -110,10 +111,8 @@ class WorkerSession:
     def close(self) -> None:
         if self.process is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             stream.close()
@@ -148,7 +147,8 @@ class WorkerSession:
             raise self._death() from None
         except wire.WireError as error:
             self.close()
-            raise WorkerFailure("protocol", f"the grader could not read its result ({error})")
+            message = f"the grader could not read its result ({error})"
+            raise WorkerFailure("protocol", message) from None
 
     def _death(self) -> WorkerFailure:
         """Explain why the worker process ended, from its exit status."""

@@ -66,7 +66,10 @@ def encode(value: object, buffers: list[bytes], depth: int = 0) -> object:
     if isinstance(value, dict):
         if len(value) > MAX_ITEMS or not all(isinstance(key, str) for key in value):
             return {"t": "unsupported", "type": "dict with non-string keys or too many keys"}
-        return {"t": "dict", "items": [[k, encode(v, buffers, depth + 1)] for k, v in value.items()]}
+        return {
+            "t": "dict",
+            "items": [[k, encode(v, buffers, depth + 1)] for k, v in value.items()],
+        }
     return {"t": "unsupported", "type": type(value).__name__}
 
 
@@ -112,7 +115,7 @@ def _decode_array(node: dict, buffers: list[bytes]) -> np.ndarray:
     shape, index = node.get("shape"), node.get("b")
     if not (isinstance(shape, list) and len(shape) <= 8):
         raise WireError("malformed array shape")
-    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape):
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
         raise WireError("malformed array shape")
     if not (isinstance(index, int) and 0 <= index < len(buffers)):
         raise WireError("malformed array buffer index")

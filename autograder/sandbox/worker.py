@@ -71,9 +71,7 @@ class Worker:
                 exec(compile(code, filename, "exec"), self.namespace)
             except BaseException as error:  # noqa: BLE001  (one bad cell must not stop the rest)
                 errors[name] = _describe(error)
-        defined = [
-            name for name in request["functions"] if callable(self.namespace.get(name))
-        ]
+        defined = [name for name in request["functions"] if callable(self.namespace.get(name))]
         self.send({"op": "loaded", "defined": defined, "cell_errors": errors})
 
     def oracle(self, name):

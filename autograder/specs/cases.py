@@ -84,9 +84,7 @@ def draw_sizes(rng: np.random.Generator) -> dict[str, int]:
     return {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m, "T_x": int(rng.choice(T_X_CHOICES))}
 
 
-def build_case(
-    function: str, rng: np.random.Generator, reference: Mapping[str, Callable]
-) -> Case:
+def build_case(function: str, rng: np.random.Generator, reference: Mapping[str, Callable]) -> Case:
     """Draw one hidden case for `function`; backward caches come from `reference`."""
     s = draw_sizes(rng)
     n_x, n_a, n_y, m, T_x = s["n_x"], s["n_a"], s["n_y"], s["m"], s["T_x"]
