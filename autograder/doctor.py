@@ -8,6 +8,7 @@ would be unsafe in a way the instructor can fix (the report says how).
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from autograder.course_layout import CourseLayout
 from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits, megabytes
+from autograder.sandbox.process_cap import ProcessCap, cgroup_base
 from autograder.sandbox.session import WorkerFailure, WorkerSession
 
 PROBE_FILE = ".rnn-autograde-doctor-probe"
@@ -81,6 +83,16 @@ def run_probe(isolation: Isolation, limits: Limits, private: list[str]) -> dict:
         (Path(private[0]).parent / PROBE_FILE).unlink(missing_ok=True)
 
 
+def _process_cap_row(limits: Limits) -> tuple[str, bool]:
+    cap = ProcessCap(limits.processes, cgroup_base())
+    cap.remove()
+    if cap.path is not None:
+        return f"at most {limits.processes} processes per worker (pids cgroup)", True
+    if os.geteuid() != 0:
+        return f"at most {limits.processes} more processes per worker (RLIMIT_NPROC)", True
+    return "process cap (root needs a writable pids cgroup: mount the cgroup pids controller)", False
+
+
 def run_doctor() -> int:
     try:
         layout = CourseLayout.discover()
@@ -106,6 +118,7 @@ def run_doctor() -> int:
         ("no network (a server on 127.0.0.1 was unreachable)", not found["network"]),
         ("own process tree (sees only its own processes)", found["processes"] <= 3),
         (f"memory limit {megabytes(limits.memory_bytes)}", found["memory"] == limits.memory_bytes),
+        _process_cap_row(limits),
     ]
     for label, ok in rows:
         print(f"[{'ok' if ok else 'MISSING'}] {label}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation, new_workdir, worker_environment
 from autograder.sandbox.limits import Limits, megabytes
+from autograder.sandbox.process_cap import ProcessCap, cgroup_base
 
 MAX_MESSAGE_BYTES = 256 * 2**20
 
@@ -95,6 +96,13 @@ class WorkerSession:
     def start(self) -> None:
         workdir = new_workdir() if not self.isolation.sandboxed else None
         argv, cwd = self.isolation.command(self.limits, workdir or "")
+        self.cap = ProcessCap(self.limits.processes, cgroup_base())
+        cap, limits = self.cap, self.limits
+
+        def limit_child() -> None:  # runs in the child, between fork and exec
+            cap.join()
+            limits.apply()
+
         self.process = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,
@@ -102,7 +110,7 @@ class WorkerSession:
             stderr=subprocess.DEVNULL,
             cwd=cwd,
             env=worker_environment(),
-            preexec_fn=self.limits.apply,
+            preexec_fn=limit_child,
             start_new_session=True,
         )
         self.workdir = workdir
@@ -117,6 +125,7 @@ class WorkerSession:
         for stream in (self.process.stdin, self.process.stdout):
             stream.close()
         self.channel.close()
+        self.cap.remove()
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
         self.process = None
