@@ -90,7 +90,7 @@ def _process_cap_row(limits: Limits) -> tuple[str, bool]:
         return f"at most {limits.processes} processes per worker (pids cgroup)", True
     if os.geteuid() != 0:
         return f"at most {limits.processes} more processes per worker (RLIMIT_NPROC)", True
-    return "process cap (root needs a writable pids cgroup: mount the cgroup pids controller)", False
+    return "process cap (as root it needs a writable pids cgroup)", False
 
 
 def run_doctor() -> int:

@@ -125,16 +125,24 @@ def render_feedback(assignment: str, student_id: str, result: dict[str, Any]) ->
     return "\n".join(parts)
 
 
-def write_feedback(course_root: Path, assignment: str, results: dict[str, Any]) -> list[Path]:
-    """Write feedback/<student>/<assignment>/feedback.html for every student, atomically."""
+def write_feedback(
+    course_root: Path, assignment: str, results: dict[str, Any], file_name: str = FEEDBACK_FILE
+) -> list[Path]:
+    """Write feedback/<student>/<assignment>/<file_name> for every student, atomically.
+
+    nbgrader's `release_feedback` pairs `<notebook>.html` with the submitted notebook of the
+    same name (and needs the submission's timestamp.txt and submission_secret.txt beside
+    it), so pass file_name="<notebook>.html" to hand these pages to nbgrader's exchange.
+    """
     students: dict[str, dict[str, Any]] = results["students"]
     for student_id in students:
         _check_folder_name(student_id, "student id")
     _check_folder_name(assignment, "assignment")
+    _check_folder_name(file_name, "file name")
     written = []
     for student_id in sorted(students):
         page = render_feedback(assignment, student_id, students[student_id])
-        path = Path(course_root) / "feedback" / student_id / assignment / FEEDBACK_FILE
+        path = Path(course_root) / "feedback" / student_id / assignment / file_name
         written.append(write_text_atomic(path, page))
     return written
 

@@ -83,8 +83,6 @@ def _processes_of(uid: int) -> int:
     count = 0
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
-            try:
+            with contextlib.suppress(OSError):
                 count += entry.stat().st_uid == uid
-            except OSError:
-                pass
     return count
