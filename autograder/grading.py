@@ -20,7 +20,7 @@ from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, so
 from autograder.reference import GRADED_FUNCTIONS, ReferenceSource
 from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation
-from autograder.sandbox.limits import Limits
+from autograder.sandbox.limits import Limits, megabytes
 from autograder.sandbox.session import WorkerFailure, WorkerSession
 from autograder.specs import SPECS, Case, FunctionSpec, build_case, case_rng
 from autograder.tolerances import GRADCHECK_MAX_ERROR
@@ -102,7 +102,7 @@ def _sizes(case: Case) -> str:
     return ", ".join(f"{k} = {case.sizes[k]}" for k in keys)
 
 
-def _raised_message(function: str, header: dict, case_label: str) -> str:
+def _raised_message(function: str, header: dict, case_label: str, limits: Limits) -> str:
     text = f"{function} raised {header.get('type')} on {case_label}: {header.get('message')}"
     where = header.get("where")
     if isinstance(where, dict) and where.get("cell") == function:
@@ -111,6 +111,14 @@ def _raised_message(function: str, header: dict, case_label: str) -> str:
         text += f" (inside your {where.get('cell')}, line {where.get('line')})"
     if header.get("type") == "NotImplementedError":
         text = f"{function} is not implemented yet (it still raises NotImplementedError)"
+    elif header.get("type") == "MemoryError":
+        text = (
+            f"{function} ran out of memory on {case_label}: it may use at most "
+            f"{megabytes(limits.memory_bytes)}; are you building far larger arrays than "
+            "the (n_a, m, T_x) ones it needs?"
+        )
+    elif header.get("type") == "RecursionError":
+        text += " (a function that calls itself without end?)"
     return text[:1500]
 
 
@@ -168,7 +176,7 @@ def grade_function(
             where = "" if failure.kind == "timeout" else f"while running {spec.name} on {label}: "
             return failed_function(spec, points, f"{where}{failure}")
         if reply.header["op"] == "raised":
-            message = _raised_message(spec.name, reply.header, label)
+            message = _raised_message(spec.name, reply.header, label, grader.limits)
             raised = (str(reply.header.get("type")), str(reply.header.get("message")))
             hints = diagnose(grader.reference, spec.name, case, raised=raised)
             return failed_function(spec, points, _with_hints(message, hints))

@@ -96,8 +96,6 @@ class Isolation:
             "--new-session",
             "--cap-drop",
             "ALL",
-            "--hostname",
-            "sandbox",
             "--clearenv",
         ]
         for key, value in worker_environment().items():
