@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course.notation import init_lstm_parameters, init_rnn_parameters
+
 SIZE_CHOICES = range(2, 8)
 T_X_CHOICES = range(2, 6)
 
@@ -48,37 +50,6 @@ class Case:
     primal: dict = field(default_factory=dict)
 
 
-def _weights(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
-    gain = rng.uniform(0.6, 1.2)
-    return rng.standard_normal((rows, cols)) * gain / np.sqrt(cols)
-
-
-def _bias(rng: np.random.Generator, rows: int) -> np.ndarray:
-    return rng.standard_normal((rows, 1)) * 0.3
-
-
-def rnn_parameters(rng: np.random.Generator, n_x: int, n_a: int, n_y: int) -> dict:
-    """Wax: (n_a, n_x), Waa: (n_a, n_a), Wya: (n_y, n_a), ba: (n_a, 1), by: (n_y, 1)."""
-    return {
-        "Wax": _weights(rng, n_a, n_x),
-        "Waa": _weights(rng, n_a, n_a),
-        "Wya": _weights(rng, n_y, n_a),
-        "ba": _bias(rng, n_a),
-        "by": _bias(rng, n_y),
-    }
-
-
-def lstm_parameters(rng: np.random.Generator, n_x: int, n_a: int, n_y: int) -> dict:
-    """W*: (n_a, n_a + n_x), b*: (n_a, 1) for f, i, c, o; Wy: (n_y, n_a), by: (n_y, 1)."""
-    parameters = {}
-    for gate in "fico":
-        parameters[f"W{gate}"] = _weights(rng, n_a, n_a + n_x)
-        parameters[f"b{gate}"] = _bias(rng, n_a)
-    parameters["Wy"] = _weights(rng, n_y, n_a)
-    parameters["by"] = _bias(rng, n_y)
-    return parameters
-
-
 def draw_sizes(rng: np.random.Generator) -> dict[str, int]:
     n_x, n_a, n_y, m = (int(v) for v in rng.choice(SIZE_CHOICES, size=4, replace=False))
     return {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m, "T_x": int(rng.choice(T_X_CHOICES))}
@@ -89,8 +60,8 @@ def build_case(function: str, rng: np.random.Generator, reference: Mapping[str, 
     s = draw_sizes(rng)
     n_x, n_a, n_y, m, T_x = s["n_x"], s["n_a"], s["n_y"], s["m"], s["T_x"]
     family = "lstm" if function.startswith("lstm") else "rnn"
-    make_parameters = lstm_parameters if family == "lstm" else rnn_parameters
-    parameters = make_parameters(rng, n_x, n_a, n_y)
+    make_parameters = init_lstm_parameters if family == "lstm" else init_rnn_parameters
+    parameters = make_parameters(n_x, n_a, n_y, rng, scale=rng.uniform(0.6, 1.2))
     x = rng.standard_normal((n_x, m, T_x))
     xt = x[:, :, 0].copy()
     a_prev = rng.standard_normal((n_a, m)) * 0.5

@@ -1,0 +1,65 @@
+"""Build `course/data/public_samples.npz`, the published sample of every graded function.
+
+    python -m autograder.public_samples      # rewrites the file from the solution notebook
+
+Inputs come from the course notation's seeded builders; outputs (and the caches the
+backward samples are called with) come from the instructor's reference functions. The
+file holds plain float64 arrays only (see course.checks.samples for the layout), and
+tests/course/test_public_samples.py checks that it equals a fresh build.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import numpy as np
+
+import course
+from autograder.atomic_files import write_bytes_atomic
+from autograder.reference import GRADED_FUNCTIONS, course_reference
+from course.checks.cases import call, draw_values
+from course.checks.samples import SAMPLE_FILE, encode_sample
+from course.notation import SIGNATURES, Sizes
+
+SAMPLE_SIZES = Sizes(n_x=3, n_a=5, n_y=2, m=4, T_x=3)
+SAMPLE_SEED = 20240607
+
+
+def build_samples(reference: Mapping[str, Callable]) -> dict[str, np.ndarray]:
+    """Every graded function's sample entries, computed with `reference`."""
+    entries: dict[str, np.ndarray] = {}
+    for index, name in enumerate(GRADED_FUNCTIONS):
+        sig = SIGNATURES[name]
+        values = draw_values(sig, SAMPLE_SIZES, SAMPLE_SEED + index)
+        if sig.is_backward:
+            forward = sig.forward
+            values[sig.arguments[-1]] = call(reference[forward.name], forward, values)[-1]
+        result = call(reference[name], sig, values)
+        entries.update(encode_sample(sig, SAMPLE_SIZES, values, result))
+    return entries
+
+
+def samples_bytes(entries: Mapping[str, np.ndarray]) -> bytes:
+    """The npz file of `entries` (uncompressed, keys sorted; zip timestamps vary, so
+    compare contents, not bytes)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, allow_pickle=False, **dict(sorted(entries.items())))
+    return buffer.getvalue()
+
+
+def sample_path() -> Path:
+    return Path(course.__file__).parent / SAMPLE_FILE
+
+
+def main() -> None:
+    entries = build_samples(course_reference().functions())
+    path = sample_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, samples_bytes(entries))
+    print(f"wrote {len(entries)} arrays to {path}")
+
+
+if __name__ == "__main__":
+    main()

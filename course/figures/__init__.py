@@ -1,0 +1,28 @@
+"""The course diagrams and the vanishing-gradient plot, drawn by code with matplotlib.
+
+Each function returns a matplotlib Figure (a notebook displays it when a cell returns it).
+"""
+
+from course.figures.gradient_flow import plot_gradient_flow
+from course.figures.lstm_diagrams import (
+    draw_lstm_cell,
+    draw_lstm_cell_backward,
+    draw_lstm_forward,
+)
+from course.figures.rnn_diagrams import (
+    draw_rnn_backward,
+    draw_rnn_cell,
+    draw_rnn_cell_backward,
+    draw_rnn_forward,
+)
+
+__all__ = [
+    "draw_rnn_cell",
+    "draw_rnn_forward",
+    "draw_rnn_cell_backward",
+    "draw_rnn_backward",
+    "draw_lstm_cell",
+    "draw_lstm_forward",
+    "draw_lstm_cell_backward",
+    "plot_gradient_flow",
+]
