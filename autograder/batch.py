@@ -3,6 +3,12 @@
 Results do not depend on --jobs or on the order in which workers finish: every student
 is graded by the same plain function of (notebook, student id, secret), and the results
 are sorted by student id.
+
+What is wrong with a submission as a whole (its file name, a second notebook, a damaged
+notebook: see `autograder.notebook`) is said to the student in the result's `error` and
+listed for the instructor in `needs_review`; whatever could be graded still is.
+Symbolic links are never followed in `submitted/`: a link could point at the solution
+notebook or at another student's work.
 """
 
 from __future__ import annotations
@@ -16,16 +22,22 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from autograder.grading import Grader, grade_notebook, ungradable
+from autograder.grading import Grader, grade_parsed, ungradable
+from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
+from autograder.reference import GRADED_FUNCTIONS
 
 
 @dataclass
 class Submission:
-    """One student's notebook for the assignment (None if there is no usable one)."""
+    """One student's notebook for the assignment (None if there is no usable one).
+
+    candidates: several notebooks, none with the expected name; grading picks one.
+    """
 
     student: str
     notebook: Path | None
     review: list[str] = field(default_factory=list)
+    candidates: list[Path] = field(default_factory=list)
 
 
 def find_submissions(
@@ -38,11 +50,42 @@ def find_submissions(
     for folder in folders:
         if wanted is not None and folder.name not in wanted:
             continue
-        notebooks = sorted((folder / assignment).glob("*.ipynb"))
-        found.append(_pick_notebook(folder.name, notebooks, notebook_name))
+        found.append(_find_notebook(folder, assignment, notebook_name))
     for missing in sorted((wanted or set()) - {s.student for s in found}):
         found.append(Submission(missing, None, [f"no submission folder for {missing}"]))
     return sorted(found, key=lambda s: s.student)
+
+
+def _find_notebook(folder: Path, assignment: str, expected: str) -> Submission:
+    """The notebook(s) in `folder/assignment`, or else in its subfolders; no links."""
+    student, where = folder.name, folder / assignment
+    if folder.is_symlink() or where.is_symlink():
+        return Submission(
+            student, None, ["the submission folder is a symbolic link, so it was not graded"]
+        )
+    notebooks = sorted(where.glob("*.ipynb"))
+    review = [
+        f"{p.name} is a symbolic link, not a notebook file, so it was not graded"
+        for p in notebooks
+        if p.is_symlink()
+    ]
+    notebooks = [p for p in notebooks if not p.is_symlink()]
+    if not notebooks and where.is_dir():
+        nested = sorted(
+            p
+            for p in where.rglob("*.ipynb")
+            if not any(part.startswith(".") for part in p.relative_to(where).parts)
+            and not any(q.is_symlink() for q in [p, *p.parents] if where in q.parents)
+        )
+        if nested:
+            review.append(
+                f"the notebook was in a subfolder ({nested[0].parent.relative_to(where)}) "
+                f"of {assignment}/, not directly in it"
+            )
+            notebooks = nested
+    submission = _pick_notebook(student, notebooks, expected)
+    submission.review[:0] = review
+    return submission
 
 
 def _pick_notebook(student: str, notebooks: list[Path], expected: str) -> Submission:
@@ -64,8 +107,32 @@ def _pick_notebook(student: str, notebooks: list[Path], expected: str) -> Submis
         return Submission(student, None, ["no notebook was submitted for this assignment"])
     names = ", ".join(p.name for p in notebooks)
     return Submission(
-        student, None, [f"{len(notebooks)} notebooks ({names}) and none is named {expected}"]
+        student,
+        None,
+        [f"{len(notebooks)} notebooks ({names}) and none is named {expected}"],
+        candidates=notebooks,
     )
+
+
+def _choose(submission: Submission) -> tuple[Path, ParsedNotebook | NotebookError, str]:
+    """Of several notebooks, none with the expected name: the one with the most solution
+    cells of the graded functions (the first by name on a tie)."""
+    best = None
+    for path in submission.candidates:
+        try:
+            parsed: ParsedNotebook | NotebookError = read_notebook(path)
+            count = len(solution_cells(parsed, GRADED_FUNCTIONS)[0])
+        except NotebookError as error:
+            parsed, count = error, -1
+        if best is None or count > best[2]:
+            best = (path, parsed, count)
+    path, parsed, _ = best
+    others = ", ".join(p.name for p in submission.candidates if p != path)
+    note = (
+        f"{path.name} was graded, the notebook with the most solution cells; {others} "
+        "not (ask your instructor if another one should count)"
+    )
+    return path, parsed, note
 
 
 # ---- grading, in this process or in a pool ----
@@ -79,17 +146,32 @@ def _init_worker(grader: Grader) -> None:
 
 
 def grade_one(submission: Submission, grader: Grader | None = None) -> tuple[str, dict]:
+    """Grade one submission. Whatever was wrong with it as a whole goes, in plain words,
+    to `error` (for the student) and `needs_review` (for the instructor)."""
     grader = grader or _grader
-    if submission.notebook is None:
-        result = ungradable(grader, submission.review[0])
-    else:
-        try:
-            result = grade_notebook(grader, submission.student, submission.notebook)
-        except Exception as error:  # noqa: BLE001  (a grader bug must not stop the batch)
-            result = ungradable(
-                grader, f"the grader failed on this submission ({type(error).__name__}: {error})"
-            )
-        result["needs_review"] = submission.review + result["needs_review"]
+    review = list(submission.review)
+    if submission.notebook is None and not submission.candidates:
+        return submission.student, ungradable(grader, "\n".join(review))
+    try:
+        if submission.notebook is None:
+            path, parsed, choice = _choose(submission)
+            review.append(choice)
+        else:
+            path, parsed = submission.notebook, None
+        if parsed is None:
+            parsed = read_notebook(path)
+        if isinstance(parsed, NotebookError):
+            raise parsed
+        notes = solution_cells(parsed, GRADED_FUNCTIONS)[2]
+        result = grade_parsed(grader, submission.student, parsed)
+    except NotebookError as error:
+        notes, result = [], ungradable(grader, str(error))
+    except Exception as error:  # noqa: BLE001  (a grader bug must not stop the batch)
+        failure = f"the grader failed on this submission ({type(error).__name__}: {error})"
+        notes, result = [], ungradable(grader, failure)
+    said = review + ([result["error"]] if result["error"] else notes)
+    result["error"] = "\n".join(said) or None
+    result["needs_review"] = review + result["needs_review"]
     return submission.student, result
 
 

@@ -57,9 +57,22 @@ def nbgrader_scores(course: Path) -> dict[str, float]:
 def test_nbgrader_autograde_agrees_on_honest_submissions(course):
     run(str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--create", "--force", cwd=course)
     theirs = nbgrader_scores(course)
-    run(str(BIN / "rnn-autograde"), "--course", str(course), "grade", ASSIGNMENT,
-        "--jobs", "2", "--no-progress", "--no-gradebook", cwd=course)
-    ours = {s: r["score"] for s, r in read_results(course / "results" / f"{ASSIGNMENT}.json")["students"].items()}
+    run(
+        str(BIN / "rnn-autograde"),
+        "--course",
+        str(course),
+        "grade",
+        ASSIGNMENT,
+        "--jobs",
+        "2",
+        "--no-progress",
+        "--no-gradebook",
+        cwd=course,
+    )
+    ours = {
+        s: r["score"]
+        for s, r in read_results(course / "results" / f"{ASSIGNMENT}.json")["students"].items()
+    }
     points = course_reference(LAYOUT.root).points
     expected = {s: sum(points[f] for f in functions) for s, functions in STUDENTS.items()}
     assert theirs == ours == expected

@@ -29,7 +29,9 @@ def _grade_rounds(patches, grade_code, reference) -> dict[str, dict]:
     for index, round_ in enumerate(_rounds(patches)):
         code = correct_code(reference)
         for patch in round_:
-            code[patch.function] = patched_source(reference, patch.function, patch.find, patch.replace)
+            code[patch.function] = patched_source(
+                reference, patch.function, patch.find, patch.replace
+            )
         result = grade_code(code, student=f"round-{index}")
         graded.update({patch.id: result["functions"][patch.function] for patch in round_})
     return graded

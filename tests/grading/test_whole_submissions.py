@@ -24,7 +24,10 @@ def test_release_stubs_get_zero_with_a_message_per_function(grade_code):
     for name, function in result["functions"].items():
         assert function["score"] == 0
         for check in function["checks"]:
-            assert check["message"] == f"{name} is not implemented yet (it still raises NotImplementedError)"
+            assert (
+                check["message"]
+                == f"{name} is not implemented yet (it still raises NotImplementedError)"
+            )
 
 
 def test_only_the_broken_function_loses_points(grade_code, reference):
