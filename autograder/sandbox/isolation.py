@@ -100,12 +100,14 @@ class Isolation:
         ]
         for key, value in worker_environment().items():
             argv += ["--setenv", key, value]
+        # The private /tmp first: the read-only binds below may live under /tmp (a
+        # checkout in /tmp, say) and must not be hidden by it.
+        argv += ["--size", str(limits.temp_bytes), "--tmpfs", SANDBOX_TMP]
         for system_dir in ("/usr", "/bin", "/lib", "/lib64", "/etc/alternatives"):
             argv += ["--ro-bind-try", system_dir, system_dir]
         for root in _readable_roots():
             argv += ["--ro-bind", root, root]
         argv += ["--proc", "/proc", "--dev", "/dev"]
-        argv += ["--size", str(limits.temp_bytes), "--tmpfs", SANDBOX_TMP]
         # Everything but /tmp read-only, including the root bwrap builds the mounts on.
         argv += ["--remount-ro", "/", "--chdir", SANDBOX_TMP, "--"]
         return argv + python, None

@@ -12,6 +12,7 @@ import selectors
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,6 +97,8 @@ class WorkerSession:
     def start(self) -> None:
         workdir = new_workdir() if not self.isolation.sandboxed else None
         argv, cwd = self.isolation.command(self.limits, workdir or "")
+        # What the worker prints before it redirects its output (a failed start).
+        self.startup_errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed in close())
         self.cap = ProcessCap(self.limits.processes, cgroup_base())
         cap, limits = self.cap, self.limits
 
@@ -107,7 +110,7 @@ class WorkerSession:
             argv,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self.startup_errors,
             cwd=cwd,
             env=worker_environment(),
             preexec_fn=limit_child,
@@ -125,6 +128,7 @@ class WorkerSession:
         for stream in (self.process.stdin, self.process.stdout):
             stream.close()
         self.channel.close()
+        self.startup_errors.close()
         self.cap.remove()
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
@@ -162,6 +166,9 @@ class WorkerSession:
     def _death(self) -> WorkerFailure:
         """Explain why the worker process ended, from its exit status."""
         code = self.process.wait()
+        self.startup_errors.seek(0)
+        printed = self.startup_errors.read()[-800:].decode(errors="replace").strip()
+        startup = f" (the worker printed: {printed})" if printed else ""
         self.close()
         # bubblewrap reports a signal that ended the worker as exit status 128 + signal.
         signum = -code if code < 0 else code - 128 if self.isolation.sandboxed and code > 128 else 0
@@ -170,7 +177,7 @@ class WorkerSession:
         return WorkerFailure(
             "died",
             f"the Python process running your code exited (exit status {code}); "
-            "does your code call exit(), os._exit() or kill a process?",
+            "does your code call exit(), os._exit() or kill a process?" + startup,
         )
 
     # ---- requests ----
