@@ -25,6 +25,7 @@ from tqdm import tqdm
 from autograder.grading import Grader, grade_parsed, ungradable
 from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
 from autograder.reference import GRADED_FUNCTIONS
+from autograder.sandbox.process_cap import cgroup_base, remove_stale_cgroups
 
 
 @dataclass
@@ -179,6 +180,7 @@ def grade_class(
     grader: Grader, submissions: list[Submission], jobs: int = 1, progress: bool = True
 ) -> dict[str, dict]:
     """Grade every submission; return {student: result} sorted by student id."""
+    remove_stale_cgroups(cgroup_base())
     bar = tqdm(
         total=len(submissions),
         desc="grading",

@@ -35,7 +35,8 @@ def describe(value: object) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     if isinstance(value, Unsupported):
-        return f"a {value.description}"
+        article = "an" if value.description[:1].lower() in "aeiou" else "a"
+        return f"{article} {value.description}"
     if isinstance(value, tuple | list | dict):
         return f"a {type(value).__name__} of {len(value)} items"
     if value is None:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from autograder.compare import compare, describe, identical
 from autograder.diagnose.matching import diagnose
@@ -119,7 +122,48 @@ def _raised_message(function: str, header: dict, case_label: str, limits: Limits
         )
     elif header.get("type") == "RecursionError":
         text += " (a function that calls itself without end?)"
+    elif header.get("type") == "BlockingIOError" and "Errno 11" in str(header.get("message")):
+        text = (
+            f"{function} tried to start more than {limits.processes} processes or threads "
+            f"on {case_label}, the limit: the functions of this course need none"
+        )
+    elif "[Errno 27]" in str(header.get("message")):
+        text = (
+            f"{function} wrote more than {megabytes(limits.output_bytes)} (printed output "
+            f"or a file) on {case_label} and was stopped: remove large prints"
+        )
+    elif "[Errno 28]" in str(header.get("message")):
+        text = (
+            f"{function} filled its {megabytes(limits.temp_bytes)} temporary folder on "
+            f"{case_label}: the functions of this course need no files"
+        )
     return text[:1500]
+
+
+def _largest_array(value: object) -> int:
+    if isinstance(value, np.ndarray):
+        return value.size
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, tuple | list):
+        return max((_largest_array(item) for item in value), default=0)
+    return 0
+
+
+def _bounded_reference(reference: Mapping[str, Callable], largest: int) -> Callable:
+    """The reference, for a student's calls to a dependency: their arguments are data the
+    student chose, so arrays larger than any of the case's are refused before they can
+    make the grader's own process compute something huge."""
+
+    def call(name: str, args: list) -> object:
+        if _largest_array(args) > largest:
+            raise ValueError(
+                f"an argument has more than {largest} elements, more than any input of this "
+                "hidden case: check which arrays you pass"
+            )
+        return reference[name](*args)
+
+    return call
 
 
 def _with_hints(message: str, hints: list[str]) -> str:
@@ -163,7 +207,7 @@ def grade_function(
             reply = session.call(
                 spec.name,
                 case.args,
-                oracle=lambda name, args: reference[name](*args),
+                oracle=_bounded_reference(reference, _largest_array(case.args)),
                 oracles=spec.depends_on,
                 deadline=deadline,
                 timeout_message=(
@@ -304,7 +348,7 @@ def _start(grader: Grader, cells: dict[str, str], skipped: dict[str, str]):
                 for name in usable:
                     skipped[name] = f"the grader could not start your code: {failure}"
                 return session, {"defined": [], "cell_errors": {}}
-            skipped[failure.cell] = f"{failure.cell}: {failure}"
+            skipped[failure.cell] = f"running the cell of {failure.cell}: {failure}"
 
 
 def _undefined(name: str, loaded: dict) -> str:

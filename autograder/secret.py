@@ -23,6 +23,14 @@ def read_secret(layout: CourseLayout, create: bool) -> bytes:
         return path.read_text().strip().encode()
     if not create:
         return PUBLIC_FALLBACK
-    write_text_atomic(path, secrets.token_hex(32) + "\n")
-    path.chmod(0o600)
+    # Two graders starting at once must end up with one secret: the first link wins.
+    draft = path.with_name(f".course_secret.{os.getpid()}")
+    write_text_atomic(draft, secrets.token_hex(32) + "\n")
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
     return path.read_text().strip().encode()

@@ -16,6 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
+_PREFIX = "rnn-autograde-"
 # cgroup v1 `pids` hierarchy, then the cgroup v2 root.
 _CANDIDATES = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
 
@@ -32,6 +33,17 @@ def cgroup_base() -> Path | None:
     return next((base for base in _CANDIDATES if _usable(base)), None)
 
 
+def remove_stale_cgroups(base: Path | None) -> None:
+    """Remove the empty cgroups of graders that were killed (their creator is gone)."""
+    if base is None:
+        return
+    for path in base.glob(f"{_PREFIX}*"):
+        creator = path.name[len(_PREFIX) :].split("-")[0]
+        if creator.isdigit() and not Path(f"/proc/{creator}").exists():
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
 class ProcessCap:
     """The process cap of one worker: create it, join it from the child, remove it."""
 
@@ -39,7 +51,7 @@ class ProcessCap:
         self.limit = limit
         self.path: Path | None = None
         if base is not None:
-            path = base / f"rnn-autograde-{uuid.uuid4().hex}"
+            path = base / f"{_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
             try:
                 path.mkdir()
                 (path / "pids.max").write_text(str(limit))

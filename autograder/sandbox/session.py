@@ -265,10 +265,15 @@ def _signal_message(signum: int, limits: Limits) -> str:
             f"your code wrote more than {megabytes(limits.output_bytes)} "
             "(printed output or a file) and was stopped: remove large prints"
         )
-    if signum in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS):
+    if signum == signal.SIGSEGV:
         return (
-            f"the process running your code was killed (signal {signal.Signals(signum).name}); "
-            f"most often this means it needed more than {megabytes(limits.memory_bytes)} "
-            "of memory: are you building very large arrays?"
+            "the process running your code crashed (signal SIGSEGV): most often a recursion "
+            "far deeper than Python allows, or an array far too large"
+        )
+    if signum in (signal.SIGKILL, signal.SIGABRT, signal.SIGBUS):
+        return (
+            f"the process running your code was killed (signal {signal.Signals(signum).name}): "
+            f"did it run out of memory (the limit is {megabytes(limits.memory_bytes)}) or "
+            "kill itself?"
         )
     return f"the process running your code was stopped by signal {signal.Signals(signum).name}"
