@@ -30,6 +30,10 @@ from autograder.tolerances import GRADCHECK_MAX_ERROR
 
 CASES_PER_FUNCTION = 3
 INPUTS_CHECK = "leaves its inputs unchanged"
+NOT_CREDITED = (
+    "Not credited while other checks fail: leaving the inputs unchanged earns its share "
+    "only together with right outputs."
+)
 
 
 @dataclass
@@ -167,7 +171,7 @@ def _bounded_reference(reference: Mapping[str, Callable], largest: int) -> Calla
 
 
 def _with_hints(message: str, hints: list[str]) -> str:
-    return message + "".join(f" Likely cause: {hint}" for hint in hints)
+    return message.rstrip(".") + "." + "".join(f" Likely cause: {hint}" for hint in hints)
 
 
 def _quantities(spec: FunctionSpec, value: object) -> dict[str, object] | str:
@@ -274,14 +278,12 @@ def grade_function(
             first_wrong = (case, value, args_after)
 
     hints = diagnose(grader.reference, spec.name, *first_wrong) if first_wrong else []
-    if failures and INPUTS_CHECK not in failures:
-        failures[INPUTS_CHECK] = (
-            "not credited while other checks fail: leaving the inputs unchanged earns its "
-            "share only together with right outputs"
-        )
+    uncredited = bool(failures) and INPUTS_CHECK not in failures
     checks = []
     for name in names:
-        if name in failures:
+        if name == INPUTS_CHECK and uncredited:
+            checks.append(check(name, False, NOT_CREDITED))
+        elif name in failures:
             checks.append(check(name, False, _with_hints(failures[name], hints)))
         else:
             checks.append(check(name, True, "correct on every hidden case"))

@@ -26,7 +26,7 @@ def test_release_stubs_get_zero_with_a_message_per_function(grade_code):
         for check in function["checks"]:
             assert (
                 check["message"]
-                == f"{name} is not implemented yet (it still raises NotImplementedError)"
+                == f"{name} is not implemented yet (it still raises NotImplementedError)."
             )
 
 
