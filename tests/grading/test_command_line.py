@@ -1,0 +1,75 @@
+"""The command line: the results JSON contract, determinism whatever --jobs, the doctor,
+and the plainly announced fallback without bubblewrap."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from autograder import cli, doctor
+from autograder.batch import find_submissions, grade_class
+from autograder.course_layout import ASSIGNMENT, CourseLayout
+from autograder.demo_class import build_demo_class
+from autograder.reference import GRADED_FUNCTIONS
+from autograder.sandbox import isolation
+
+
+@pytest.fixture(scope="module")
+def demo_course(tmp_path_factory, layout, reference) -> CourseLayout:
+    """A scratch course with the demo class, less its hostile student (whose infinite
+    loops only cost time here: tests/hostile covers hostile submissions)."""
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy(layout.root / "nbgrader_config.py", root)
+    shutil.copytree(layout.source_notebook().parent, root / "source" / ASSIGNMENT)
+    course = CourseLayout(root)
+    build_demo_class(reference, layout.release_notebook(), course.submitted, ASSIGNMENT)
+    shutil.rmtree(course.submitted / "eve_hostile")
+    return course
+
+
+def test_results_json_follows_the_contract(demo_course, monkeypatch):
+    monkeypatch.setenv("RNN_COURSE_SECRET", "contract test")
+    argv = ["--course", str(demo_course.root), "grade", ASSIGNMENT, "--jobs", "2"]
+    assert cli.main([*argv, "--no-progress", "--no-gradebook"]) == 0
+    results = json.loads((demo_course.root / "results" / f"{ASSIGNMENT}.json").read_text())
+    assert set(results) == {"assignment", "students"} and results["assignment"] == ASSIGNMENT
+    assert sorted(results["students"]) == sorted(p.name for p in demo_course.submitted.iterdir())
+    for student in results["students"].values():
+        assert isinstance(student["score"], float) and isinstance(student["max_score"], float)
+        assert student["error"] is None or isinstance(student["error"], str)
+        assert list(student["functions"]) == list(GRADED_FUNCTIONS)
+        for function in student["functions"].values():
+            assert isinstance(function["score"], float)
+            assert 0 <= function["score"] <= function["max_score"]
+            for check in function["checks"]:
+                assert set(check) == {"name", "passed", "message"}
+                assert isinstance(check["passed"], bool) and check["message"]
+        total = sum(f["score"] for f in student["functions"].values())
+        assert student["score"] == pytest.approx(total)
+    feedback = demo_course.feedback / "ada_correct" / ASSIGNMENT / "feedback.html"
+    assert "100" in feedback.read_text()
+
+
+def test_same_results_whatever_the_number_of_jobs(demo_course, grader):
+    submissions = find_submissions(demo_course.submitted, ASSIGNMENT, "rnn_step_by_step.ipynb")
+    serial = grade_class(grader, submissions, jobs=1, progress=False)
+    parallel = grade_class(grader, submissions, jobs=2, progress=False)
+    assert json.dumps(serial) == json.dumps(parallel)
+
+
+def test_doctor_reports_every_protection_active(capsys):
+    assert doctor.run_doctor() == 0
+    report = capsys.readouterr().out
+    assert "[ok] course files hidden" in report and "MISSING" not in report
+
+
+def test_without_bubblewrap_the_doctor_fails_and_grading_says_what_is_missing(monkeypatch, capsys):
+    monkeypatch.setattr(isolation, "find_bwrap", lambda: None)
+    assert doctor.run_doctor() == 1
+    assert "[MISSING] course files hidden" in capsys.readouterr().out
+    cli.announce_isolation(isolation.Isolation.detect())
+    warning = capsys.readouterr().err
+    assert "bubblewrap (bwrap) is not available" in warning
+    assert "can read any file" in warning and "network" in warning
