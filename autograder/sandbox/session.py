@@ -89,6 +89,7 @@ class WorkerSession:
         self.isolation = isolation
         self.limits = limits
         self.process: subprocess.Popen | None = None
+        self.calls = 0  # numbers the calls, so a reply to an earlier one is recognised
         self.channel: _Channel | None = None
         self.cpu_start = 0.0
 
@@ -220,13 +221,14 @@ class WorkerSession:
         """Call `function(*args)` in the worker; serve its calls to `oracles` meanwhile."""
         buffers: list[bytes] = []
         skeleton = wire.encode(list(args), buffers)
-        self._send(
-            {"op": "call", "function": function, "args": skeleton, "oracles": list(oracles)},
-            buffers,
-        )
+        self.calls += 1
+        request = {"op": "call", "function": function, "args": skeleton, "oracles": list(oracles)}
+        self._send({**request, "seq": self.calls}, buffers)
         while True:
             reply = self._receive(deadline, timeout_message)
-            op = reply.header.get("op")
+            op, seq = reply.header.get("op"), reply.header.get("seq")
+            if seq != self.calls:
+                continue  # not an answer to this call (left over, or forged): skip it
             if op in ("returned", "raised"):
                 return reply
             if op != "oracle" or reply.header.get("function") not in oracles:

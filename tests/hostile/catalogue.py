@@ -471,12 +471,9 @@ CATALOGUE: list[Hostile] = [
                 """
             )
         },
-        {
-            "rnn_cell_backward": zero("should return a dict"),
-            # The real reply follows the forged one and is read as the reply to the next
-            # call: the student's own rnn_backward may suffer too.
-            "rnn_backward": ANY,
-        },
+        # Messages are numbered by call: the forged one (unnumbered) is skipped and the
+        # honest answer that follows is graded, as it would be without the forgery.
+        {},
     ),
     Hostile(
         "close-all-file-descriptors",
