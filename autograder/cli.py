@@ -27,12 +27,19 @@ def _parser() -> argparse.ArgumentParser:
         prog="rnn-autograde",
         description="Grade nbgrader submissions of the RNN course in isolated processes.",
     )
-    parser.add_argument(
-        "--course", type=Path, default=None, help="course directory (default: found from cwd)"
+    course = argparse.ArgumentParser(add_help=False)
+    course.add_argument(
+        "--course",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="course directory (default: found from the current folder)",
     )
+    parser.add_argument("--course", type=Path, default=None, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    grade = commands.add_parser("grade", help="grade every submission of an assignment")
+    grade = commands.add_parser(
+        "grade", parents=[course], help="grade every submission of an assignment"
+    )
     grade.add_argument("assignment", help=f"assignment name, e.g. {ASSIGNMENT}")
     grade.add_argument("--submitted", type=Path, help="folder of submissions (default: submitted/)")
     grade.add_argument("--student", nargs="+", help="grade only these students")
@@ -46,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         help="run without bubblewrap even where it is available (not recommended)",
     )
 
-    demo = commands.add_parser("demo", help="build a demo class from the release and grade it")
+    demo = commands.add_parser(
+        "demo", parents=[course], help="build a demo class from the release and grade it"
+    )
     demo.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     demo.add_argument("--no-progress", action="store_true")
 
