@@ -34,13 +34,12 @@ def probe():
         network = 0.0
     try:
         with open(os.path.join(os.path.dirname(private_paths[0]), PROBE_FILE), "w") as f:
-            f.write("x")
-        wrote_outside = 1.0
+            f.write("x")  # the grader looks for this file in the real course folder
     except OSError:
-        wrote_outside = 0.0
+        pass
     processes = float(len([p for p in os.listdir("/proc") if p.isdigit()]))
     memory = float(resource.getrlimit(resource.RLIMIT_AS)[0])
-    return {{"seen": seen, "network": network, "wrote_outside": wrote_outside,
+    return {{"seen": seen, "network": network,
             "processes": processes, "memory": memory}}
 """
 
@@ -77,7 +76,11 @@ def run_probe(isolation: Isolation, limits: Limits, private: list[str]) -> dict:
             )
             if reply.header["op"] != "returned":
                 raise RuntimeError(f"the probe failed: {reply.header.get('message')}")
-            return wire.decode(reply.header["value"], reply.buffers)
+            found = wire.decode(reply.header["value"], reply.buffers)
+            # What counts is whether the file reached the real course folder: inside the
+            # sandbox a path under /tmp may land in its private /tmp instead.
+            found["wrote_outside"] = (Path(private[0]).parent / PROBE_FILE).exists()
+            return found
     finally:
         listener.close()
         (Path(private[0]).parent / PROBE_FILE).unlink(missing_ok=True)
