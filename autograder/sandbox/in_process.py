@@ -19,7 +19,6 @@ class InProcessSession:
 
     def __init__(self, functions: dict[str, Callable]) -> None:
         self.functions = functions
-        self.process = self  # "running" for as long as it exists
 
     def call(self, function, args, oracle, oracles, deadline, timeout_message) -> Reply:
         arguments = copy.deepcopy(list(args))
@@ -34,6 +33,3 @@ class InProcessSession:
             "args_after": wire.encode(arguments, buffers),
         }
         return Reply(header, buffers)
-
-    def close(self) -> None:
-        pass

@@ -71,11 +71,9 @@ class _Channel:
         return data
 
     def read(self, deadline: float) -> Reply:
-        (length,) = wire._LENGTH.unpack(self._take(wire._LENGTH.size, deadline))
-        if length > 1 << 20:
-            raise wire.WireError("message header too large")
-        header = wire.parse_header(self._take(length, deadline), MAX_MESSAGE_BYTES)
-        buffers = [self._take(size, deadline) for size in header["sizes"]]
+        header, buffers = wire.read_message(
+            lambda count: self._take(count, deadline), MAX_MESSAGE_BYTES, max_header=1 << 20
+        )
         return Reply(header, buffers)
 
     def close(self) -> None:

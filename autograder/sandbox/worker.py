@@ -52,7 +52,7 @@ def _describe(error: BaseException) -> dict:
 
 class Worker:
     def __init__(self, channel_in, channel_out):
-        self.channel_in = channel_in
+        self.take = wire.stream_reader(channel_in)
         self.channel_out = channel_out
         self.namespace = {"__name__": "__main__"}
         self.seq = 0  # the number of the call being answered
@@ -84,7 +84,7 @@ class Worker:
             buffers = []
             skeleton = wire.encode(list(args), buffers)
             self.send({"op": "oracle", "function": name, "args": skeleton}, buffers)
-            header, reply_buffers = wire.read_message(self.channel_in)
+            header, reply_buffers = wire.read_message(self.take)
             if header.get("op") != "oracle_result":
                 raise RuntimeError(str(header.get("message", "the reference call failed")))
             return wire.decode(header["value"], reply_buffers)
@@ -121,7 +121,7 @@ class Worker:
     def serve(self):
         while True:
             try:
-                request, buffers = wire.read_message(self.channel_in)
+                request, buffers = wire.read_message(self.take)
             except EOFError:
                 return
             if request["op"] == "load":
