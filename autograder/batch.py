@@ -25,7 +25,7 @@ from tqdm import tqdm
 from autograder.grading import Grader, grade_parsed, ungradable
 from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
 from autograder.reference import GRADED_FUNCTIONS
-from autograder.sandbox.process_cap import cgroup_base, remove_stale_cgroups
+from autograder.sandbox.worker_cgroup import find_layout, remove_stale_cgroups
 
 
 @dataclass
@@ -180,7 +180,7 @@ def grade_class(
     grader: Grader, submissions: list[Submission], jobs: int = 1, progress: bool = True
 ) -> dict[str, dict]:
     """Grade every submission; return {student: result} sorted by student id."""
-    remove_stale_cgroups(cgroup_base())
+    remove_stale_cgroups(find_layout())
     bar = tqdm(
         total=len(submissions),
         desc="grading",

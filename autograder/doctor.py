@@ -17,8 +17,8 @@ from autograder.course_layout import CourseLayout
 from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits, megabytes
-from autograder.sandbox.process_cap import ProcessCap, cgroup_base
 from autograder.sandbox.session import WorkerFailure, WorkerSession
+from autograder.sandbox.worker_cgroup import WorkerCgroup, find_layout
 
 PROBE_FILE = ".rnn-autograde-doctor-probe"
 PROBE = """
@@ -37,11 +37,44 @@ def probe():
             f.write("x")  # the grader looks for this file in the real course folder
     except OSError:
         pass
+    # Kernel interfaces: opened for writing (nothing is written), must all be refused.
+    kernel = {{}}
+    for path in {kernel_files!r}:
+        try:
+            os.close(os.open(path, os.O_WRONLY))
+            kernel[path] = 1.0
+        except OSError:
+            kernel[path] = 0.0
+    # Every filesystem the worker can write to, with its size if it has one.
+    writable = {{}}
+    with open("/proc/self/mountinfo") as mounts:
+        for line in mounts:
+            fields = line.split()
+            if "rw" in fields[5].split(",") and os.path.isdir(fields[4]):
+                stats = os.statvfs(fields[4])
+                writable[fields[4]] = float(stats.f_blocks * stats.f_frsize)
+    try:
+        with open("/dev/shm/rnn-doctor", "w") as f:
+            f.write("x")
+        shm = 1.0
+    except OSError:
+        shm = 0.0
     processes = float(len([p for p in os.listdir("/proc") if p.isdigit()]))
     memory = float(resource.getrlimit(resource.RLIMIT_AS)[0])
-    return {{"seen": seen, "network": network,
-            "processes": processes, "memory": memory}}
+    return {{"seen": seen, "network": network, "processes": processes, "memory": memory,
+            "uid": float(os.getuid()), "euid": float(os.geteuid()), "kernel": kernel,
+            "writable": writable, "shm": shm, "sys": float(os.path.exists("/sys"))}}
 """
+KERNEL_FILES = (
+    "/proc/sys/vm/overcommit_ratio",
+    "/proc/sys/kernel/core_pattern",
+    "/proc/sys/fs/file-max",
+    "/proc/sys/vm/drop_caches",
+    "/proc/sysrq-trigger",
+)
+# Writable in the sandbox: its size-capped /tmp and the pseudo-terminal filesystem
+# (device nodes only, no storage).
+WRITABLE_MOUNTS = ("/tmp", "/dev/pts")
 
 
 def _private_paths(layout: CourseLayout | None) -> list[str]:
@@ -61,7 +94,10 @@ def run_probe(isolation: Isolation, limits: Limits, private: list[str]) -> dict:
     try:
         with WorkerSession(isolation, limits) as session:
             code = PROBE.format(
-                private=private, port=listener.getsockname()[1], probe_file=PROBE_FILE
+                private=private,
+                port=listener.getsockname()[1],
+                probe_file=PROBE_FILE,
+                kernel_files=KERNEL_FILES,
             )
             loaded = session.load("", {"probe": code}, ["probe"])
             if "probe" not in loaded["defined"]:
@@ -86,14 +122,50 @@ def run_probe(isolation: Isolation, limits: Limits, private: list[str]) -> dict:
         (Path(private[0]).parent / PROBE_FILE).unlink(missing_ok=True)
 
 
-def _process_cap_row(limits: Limits) -> tuple[str, bool]:
-    cap = ProcessCap(limits.processes, cgroup_base())
-    cap.remove()
-    if cap.path is not None:
-        return f"at most {limits.processes} processes per worker (pids cgroup)", True
+def _budget_row(limits: Limits) -> tuple[str, bool]:
+    """One budget per worker: cgroups, or else the small process cap of README."""
+    cgroup = WorkerCgroup(limits, find_layout())
+    kind = cgroup.kind
+    cgroup.remove()
+    if kind != "rlimits":
+        return (
+            f"one budget per worker ({kind}): {limits.processes} processes, "
+            f"{megabytes(limits.memory_bytes)} of memory with its /tmp, one CPU core",
+            True,
+        )
     if os.geteuid() != 0:
-        return f"at most {limits.processes} more processes per worker (RLIMIT_NPROC)", True
-    return "process cap (as root it needs a writable pids cgroup)", False
+        memory, cpu = limits.fallback_budget()
+        return (
+            f"one budget per worker (no writable cgroups, so RLIMIT_NPROC): "
+            f"{limits.fallback_processes} processes of {megabytes(limits.memory_bytes)} "
+            f"each, at most {megabytes(memory)} and {cpu} CPU seconds in all",
+            True,
+        )
+    return "one budget per worker (as root it needs writable cgroups)", False
+
+
+def _sandbox_rows(found: dict, limits: Limits) -> list[tuple[str, bool]]:
+    """What the probe saw of the uid, the kernel interfaces and the writable mounts."""
+    kernel_open = [path for path, opened in found["kernel"].items() if opened]
+    writable = found["writable"]
+    unexpected = sorted(set(writable) - set(WRITABLE_MOUNTS))
+    tmp_ok = 0 < writable.get("/tmp", 0) <= limits.temp_bytes
+    return [
+        (
+            f"student code runs as uid {found['uid']:.0f} (unprivileged: 65534)",
+            found["uid"] == found["euid"] == 65534,
+        ),
+        (
+            "kernel settings read-only (/proc/sys, sysrq-trigger), /sys absent"
+            + (f"; writable: {', '.join(kernel_open)}" if kernel_open else ""),
+            not kernel_open and not found["sys"],
+        ),
+        (
+            f"only /tmp is writable, capped at {megabytes(limits.temp_bytes)}; no /dev/shm"
+            + (f"; also writable: {', '.join(unexpected)}" if unexpected else ""),
+            not unexpected and tmp_ok and not found["shm"],
+        ),
+    ]
 
 
 def run_doctor() -> int:
@@ -120,8 +192,12 @@ def run_doctor() -> int:
         ("cannot write outside its temporary folder", not found["wrote_outside"]),
         ("no network (a server on 127.0.0.1 was unreachable)", not found["network"]),
         ("own process tree (sees only its own processes)", found["processes"] <= 3),
-        (f"memory limit {megabytes(limits.memory_bytes)}", found["memory"] == limits.memory_bytes),
-        _process_cap_row(limits),
+        (
+            f"memory limit {megabytes(limits.memory_bytes)} per process",
+            found["memory"] == limits.memory_bytes,
+        ),
+        *(_sandbox_rows(found, limits) if isolation.sandboxed else []),
+        _budget_row(limits),
     ]
     for label, ok in rows:
         print(f"[{'ok' if ok else 'MISSING'}] {label}")
@@ -129,7 +205,7 @@ def run_doctor() -> int:
             problems.append(label)
     print(
         f"[ok] limits: {limits.seconds_per_function:.0f} s per function, "
-        f"{limits.cpu_seconds} s CPU, {megabytes(limits.output_bytes)} output, "
+        f"{limits.cpu_seconds} s CPU per process, {megabytes(limits.output_bytes)} output, "
         f"{megabytes(limits.temp_bytes)} temporary folder"
     )
     if problems:

@@ -1,10 +1,18 @@
 """How the worker process is started: inside bubblewrap where possible, else plainly.
 
-With bubblewrap the worker sees only the Python installation, the `course` package and
-its own code, read-only, plus a private, size-limited /tmp: no `source/`, no course
-secret, no gradebook, no other submission, no network, its own process tree.
-Without it, a plain subprocess still gets the resource limits, an empty working folder
-and a scrubbed environment, but can read whatever the instructor's account can read.
+With bubblewrap the worker sees, read-only, only the Python interpreter and its standard
+library, numpy, the three `course` modules solution cells import (not the public checks,
+the gradient checker or the figures) and its own two files; plus a private, size-limited
+/tmp. No `source/`, no course secret, no gradebook, no other submission, no network, its
+own process tree, /proc and /dev read-only, no /sys. Student code runs as uid 65534
+("nobody") whoever grades: a grader running as root starts bubblewrap without a user
+namespace (whose uid 65534 would still be root outside) and the worker drops to 65534
+before it reads any submission; an ordinary user's bubblewrap maps its own uid to 65534
+in a user namespace.
+
+Without bubblewrap, a plain subprocess still gets the resource limits, an empty working
+folder and a scrubbed environment, but runs as the grading account and can read
+whatever it can read.
 """
 
 from __future__ import annotations
@@ -16,11 +24,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy
+
 import course
 from autograder.sandbox.limits import Limits
 
 WORKER = Path(__file__).with_name("worker.py")
+WORKER_FILES = (WORKER, WORKER.with_name("wire.py"))
+# The `course` modules a solution cell may import (the setup cell: `from course import
+# sigmoid, softmax`); everything else of the package stays outside the sandbox.
+COURSE_MODULES = ("__init__.py", "activations.py", "notation.py")
 SANDBOX_TMP = "/tmp"
+SANDBOX_LIB = "/sandbox/lib"  # numpy and course, on the worker's sys.path
+SANDBOX_WORKER = "/sandbox/worker"
+UNPRIVILEGED_UID = 65534  # "nobody"
 
 # Only what numpy needs to behave the same everywhere; nothing that hints at grading.
 _PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -44,18 +61,30 @@ def find_bwrap() -> str | None:
     return shutil.which("bwrap")
 
 
-def _readable_roots() -> list[str]:
-    """Folders the worker must read: the interpreter, its libraries and our two packages."""
-    roots = {
-        sys.base_prefix,
-        sys.prefix,
-        str(Path(sys.executable).resolve().parent.parent),
-        str(Path(course.__file__).resolve().parent),
-        str(WORKER.parent.resolve()),
-    }
-    # site-packages may live outside the prefixes (e.g. a --system-site-packages venv).
-    roots.update(p for p in sys.path if p and "site-packages" in p and os.path.isdir(p))
-    return sorted(roots)
+def _interpreter() -> tuple[str, str]:
+    """The real interpreter (not a venv's link to it) and the prefix it lives in."""
+    executable = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    return executable, os.path.realpath(sys.base_prefix)
+
+
+def _parents(path: str) -> list[str]:
+    """The folders above `path`, outermost first ("/a/b/c" -> ["/a", "/a/b"])."""
+    parts = Path(path).parts[1:-1]
+    return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _mounts() -> list[tuple[str, str]]:
+    """(host path, sandbox path) of everything the worker reads, besides the system."""
+    numpy_dir = Path(numpy.__file__).resolve().parent
+    course_dir = Path(course.__file__).resolve().parent
+    _, prefix = _interpreter()
+    mounts = [(prefix, prefix), (str(numpy_dir), f"{SANDBOX_LIB}/numpy")]
+    bundled = numpy_dir.with_name("numpy.libs")  # the OpenBLAS of numpy's wheels
+    if bundled.is_dir():
+        mounts.append((str(bundled), f"{SANDBOX_LIB}/numpy.libs"))
+    mounts += [(str(course_dir / name), f"{SANDBOX_LIB}/course/{name}") for name in COURSE_MODULES]
+    mounts += [(str(path.resolve()), f"{SANDBOX_WORKER}/{path.name}") for path in WORKER_FILES]
+    return mounts
 
 
 @dataclass(frozen=True)
@@ -82,35 +111,47 @@ class Isolation:
             "student code can write files outside its temporary folder",
             "student code can open network connections",
             "student code can see and signal other processes of the grading account",
+            "student code runs as the grading account (root, if the grader runs as root)",
         ]
 
     def command(self, limits: Limits, workdir: str) -> tuple[list[str], str | None]:
         """The argv that starts the worker, and the cwd to start it in."""
-        python = [sys.executable, "-I", "-B", str(WORKER.resolve())]
         if not self.sandboxed:
-            return python, workdir
-        argv = [
-            self.bwrap,
-            "--unshare-all",
-            "--die-with-parent",
-            "--new-session",
-            "--cap-drop",
-            "ALL",
-            "--clearenv",
-        ]
+            return [sys.executable, "-I", "-B", str(WORKER.resolve())], workdir
+        argv = [self.bwrap, "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        argv += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+        argv += ["--unshare-cgroup-try"]
+        if os.geteuid() == 0:
+            # No user namespace: its uid 65534 would be root outside. The worker keeps
+            # only the capability to drop to 65534, and does so before any student code.
+            argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        else:
+            uid = str(UNPRIVILEGED_UID)
+            argv += ["--unshare-user", "--uid", uid, "--gid", uid, "--disable-userns"]
+        argv += ["--clearenv"]
         for key, value in worker_environment().items():
             argv += ["--setenv", key, value]
         # The private /tmp first: the read-only binds below may live under /tmp (a
         # checkout in /tmp, say) and must not be hidden by it.
-        argv += ["--size", str(limits.temp_bytes), "--tmpfs", SANDBOX_TMP]
+        argv += ["--perms", "1777", "--size", str(limits.temp_bytes), "--tmpfs", SANDBOX_TMP]
         for system_dir in ("/usr", "/bin", "/lib", "/lib64", "/etc/alternatives"):
             argv += ["--ro-bind-try", system_dir, system_dir]
-        for root in _readable_roots():
-            argv += ["--ro-bind", root, root]
-        argv += ["--proc", "/proc", "--dev", "/dev"]
-        # Everything but /tmp read-only, including the root bwrap builds the mounts on.
+        made: set[str] = {SANDBOX_TMP}
+        for source, target in _mounts():
+            # bubblewrap would make missing parent folders private (0700) to root.
+            for parent in _parents(target):
+                if parent not in made:
+                    argv += ["--perms", "0755", "--dir", parent]
+                    made.add(parent)
+            argv += ["--ro-bind", source, target]
+        # /proc and /dev read-only: no kernel setting (/proc/sys) can change, and no
+        # unlimited RAM disk (/dev/shm) exists. Then the root itself, with all but /tmp.
+        argv += ["--proc", "/proc", "--remount-ro", "/proc"]
+        argv += ["--dev", "/dev", "--remount-ro", "/dev"]
         argv += ["--remount-ro", "/", "--chdir", SANDBOX_TMP, "--"]
-        return argv + python, None
+        python, _ = _interpreter()
+        worker = f"{SANDBOX_WORKER}/{WORKER.name}"
+        return argv + [python, "-I", "-S", "-B", worker, SANDBOX_LIB], None
 
 
 def new_workdir() -> str:

@@ -12,11 +12,17 @@ class Limits:
 
     seconds_per_function: wall-clock time for all hidden cases of one function.
     load_seconds: wall-clock time to run the solution cells (top-level code).
-    cpu_seconds: CPU time of the whole worker process (all functions together).
-    memory_bytes: address space of each process.
-    processes: processes and threads the worker may have at once.
-    output_bytes: largest file it may write, its printed output included.
+    cpu_seconds: CPU time of each process of the worker (RLIMIT_CPU); with cgroups the
+        worker also gets at most one core, so its CPU time stays below its wall time.
+    memory_bytes: memory of the whole worker with cgroups (its /tmp included), and the
+        address space of each of its processes (RLIMIT_AS) in any case.
+    processes: processes and threads of the whole worker (pids cgroup).
+    fallback_processes: the cap without cgroups (RLIMIT_NPROC, over what the grading
+        account already runs), kept small because every process multiplies the
+        per-process limits: see `fallback_budget`.
+    output_bytes: largest file it may write, its printed output included (RLIMIT_FSIZE).
     temp_bytes: size of its private temporary folder.
+    open_files: file descriptors per process (RLIMIT_NOFILE).
     """
 
     seconds_per_function: float = 10.0
@@ -24,6 +30,7 @@ class Limits:
     cpu_seconds: int = 60
     memory_bytes: int = 1024 * 2**20
     processes: int = 16
+    fallback_processes: int = 4
     output_bytes: int = 8 * 2**20
     temp_bytes: int = 32 * 2**20
     open_files: int = 64
@@ -42,6 +49,13 @@ class Limits:
         """Lower this process's limits; called in the child just before exec."""
         for which, value in self.rlimits().items():
             resource.setrlimit(which, (value, value))
+
+    def fallback_budget(self) -> tuple[int, int]:
+        """(memory bytes, CPU seconds) a worker can hold at most without cgroups: each
+        process its address space plus a full file (memfd) per descriptor, and its CPU."""
+        per_process = self.memory_bytes + self.open_files * self.output_bytes
+        memory = self.fallback_processes * per_process + self.temp_bytes
+        return memory, self.fallback_processes * self.cpu_seconds
 
 
 def megabytes(count: int) -> str:

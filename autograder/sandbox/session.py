@@ -1,7 +1,9 @@
 """The grader's side of one worker process: start it, load code, call functions.
 
-Every wait has a deadline; a worker that overruns it, dies, or sends anything malformed
-is killed, and the caller gets a WorkerFailure saying which, in plain words.
+Every wait has a deadline, writes to the worker included (a worker that stops reading
+must not block the grader); every message has a size cap. A worker that overruns a
+deadline, dies, or sends anything malformed or oversized is killed, and the caller gets
+a WorkerFailure saying which, in plain words.
 """
 
 from __future__ import annotations
@@ -16,13 +18,25 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation, new_workdir, worker_environment
 from autograder.sandbox.limits import Limits, megabytes
-from autograder.sandbox.process_cap import ProcessCap, cgroup_base
+from autograder.sandbox.worker_cgroup import WorkerCgroup, find_layout
 
-MAX_MESSAGE_BYTES = 256 * 2**20
+# A message from the worker: a returned value is a few arrays of the hidden case's sizes
+# (kilobytes); 16 MB is far above any honest value and bounds what the grader decodes.
+MAX_MESSAGE_BYTES = 16 * 2**20
+MAX_HEADER_BYTES = 2**20
+# A message to the worker: its solution cells (each capped by the notebook reader) and
+# the case's arrays; nothing honest comes near it.
+MAX_REQUEST_BYTES = 64 * 2**20
+STOPPED_READING = (
+    "the process running your code stopped reading the grader's messages for more than "
+    "{seconds:.0f} s and was stopped: does your code read from or write to file "
+    "descriptors it did not open?"
+)
 
 OracleHandler = Callable[[str, list], object]
 
@@ -72,7 +86,7 @@ class _Channel:
 
     def read(self, deadline: float) -> Reply:
         header, buffers = wire.read_message(
-            lambda count: self._take(count, deadline), MAX_MESSAGE_BYTES, max_header=1 << 20
+            lambda count: self._take(count, deadline), MAX_MESSAGE_BYTES, MAX_HEADER_BYTES
         )
         return Reply(header, buffers)
 
@@ -89,7 +103,6 @@ class WorkerSession:
         self.process: subprocess.Popen | None = None
         self.calls = 0  # numbers the calls, so a reply to an earlier one is recognised
         self.channel: _Channel | None = None
-        self.cpu_start = 0.0
 
     # ---- life cycle ----
 
@@ -98,11 +111,12 @@ class WorkerSession:
         argv, cwd = self.isolation.command(self.limits, workdir or "")
         # What the worker prints before it redirects its output (a failed start).
         self.startup_errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed in close())
-        self.cap = ProcessCap(self.limits.processes, cgroup_base())
-        cap, limits = self.cap, self.limits
+        self.cgroup = WorkerCgroup(self.limits, find_layout())
+        cgroup, limits = self.cgroup, self.limits
 
         def limit_child() -> None:  # runs in the child, between fork and exec
-            cap.join()
+            os.umask(0o022)
+            cgroup.join()
             limits.apply()
 
         self.process = subprocess.Popen(
@@ -117,6 +131,7 @@ class WorkerSession:
         )
         self.workdir = workdir
         self.channel = _Channel(self.process.stdout.fileno())
+        os.set_blocking(self.process.stdin.fileno(), False)  # writes wait in select()
 
     def close(self) -> None:
         if self.process is None:
@@ -128,7 +143,7 @@ class WorkerSession:
             stream.close()
         self.channel.close()
         self.startup_errors.close()
-        self.cap.remove()
+        self.cgroup.remove()
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
         self.process = None
@@ -142,12 +157,33 @@ class WorkerSession:
 
     # ---- messages ----
 
-    def _send(self, header: dict, buffers: list[bytes] | None = None) -> None:
-        try:
-            self.process.stdin.write(wire.pack(header, buffers or []))
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise self._death() from None
+    def _send(self, header: dict, deadline: float, buffers: list[bytes] | None = None) -> None:
+        """Write one message before `deadline`; a worker that does not read it is killed."""
+        data = memoryview(wire.pack(header, buffers or []))
+        if len(data) > MAX_REQUEST_BYTES:
+            raise ValueError(f"a message to the worker of {len(data)} bytes is over the cap")
+        fd = self.process.stdin.fileno()
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_WRITE)
+            while data:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    self.close()
+                    seconds = self.limits.seconds_per_function
+                    raise WorkerFailure("timeout", STOPPED_READING.format(seconds=seconds))
+                try:
+                    data = data[os.write(fd, data) :]
+                except BlockingIOError:
+                    continue
+                except OSError:  # the worker is gone (broken pipe)
+                    raise self._death() from None
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time used by the worker so far (None where it cannot be measured)."""
+        measured = self.cgroup.cpu_seconds()
+        if measured is None and self.process is not None:
+            measured = process_tree_cpu_seconds(self.process.pid)
+        return measured
 
     def _receive(self, deadline: float, activity: str) -> Reply:
         try:
@@ -186,8 +222,9 @@ class WorkerSession:
 
         A WorkerFailure raised here names, in `.cell`, the cell that was running.
         """
-        self._send({"op": "load", "setup": setup, "cells": cells, "functions": functions})
         deadline = time.monotonic() + self.limits.load_seconds + 5.0  # + interpreter start
+        request = {"op": "load", "setup": setup, "cells": cells, "functions": functions}
+        self._send(request, deadline)
         running = None
         while True:
             try:
@@ -221,7 +258,7 @@ class WorkerSession:
         skeleton = wire.encode(list(args), buffers)
         self.calls += 1
         request = {"op": "call", "function": function, "args": skeleton, "oracles": list(oracles)}
-        self._send({**request, "seq": self.calls}, buffers)
+        self._send({**request, "seq": self.calls}, deadline, buffers)
         while True:
             reply = self._receive(deadline, timeout_message)
             op, seq = reply.header.get("op"), reply.header.get("seq")
@@ -232,9 +269,9 @@ class WorkerSession:
             if op != "oracle" or reply.header.get("function") not in oracles:
                 self.close()
                 raise WorkerFailure("protocol", "the worker sent a message out of turn")
-            self._answer_oracle(reply, oracle)
+            self._answer_oracle(reply, oracle, deadline)
 
-    def _answer_oracle(self, reply: Reply, oracle: OracleHandler) -> None:
+    def _answer_oracle(self, reply: Reply, oracle: OracleHandler, deadline: float) -> None:
         name = reply.header["function"]
         try:
             args = wire.decode(reply.header.get("args"), reply.buffers)
@@ -242,16 +279,13 @@ class WorkerSession:
                 raise wire.WireError("arguments are not a list")
             value = oracle(name, args)
         except Exception as error:  # noqa: BLE001  (the reference may reject bad arguments)
+            message = f"the reference {name} could not run on the arguments your code passed"
             self._send(
-                {
-                    "op": "oracle_error",
-                    "message": f"the reference {name} could not run on the arguments "
-                    f"your code passed to it: {type(error).__name__}: {error}"[:1000],
-                }
+                {"op": "oracle_error", "message": f"{message} to it: {error}"[:1000]}, deadline
             )
             return
         out: list[bytes] = []
-        self._send({"op": "oracle_result", "value": wire.encode(value, out)}, out)
+        self._send({"op": "oracle_result", "value": wire.encode(value, out)}, deadline, out)
 
 
 def _signal_message(signum: int, limits: Limits) -> str:
@@ -277,3 +311,16 @@ def _signal_message(signum: int, limits: Limits) -> str:
             "kill itself?"
         )
     return f"the process running your code was stopped by signal {signal.Signals(signum).name}"
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU time of `pid`, its threads and its living descendants, from /proc (in ns)."""
+    total_ns, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError, ValueError):
+            for task in os.scandir(f"/proc/{current}/task"):
+                with contextlib.suppress(OSError, ValueError):
+                    total_ns += int(Path(task.path, "schedstat").read_text().split()[0])
+                    pending += [int(c) for c in Path(task.path, "children").read_text().split()]
+    return total_ns / 1e9

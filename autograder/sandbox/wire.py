@@ -161,13 +161,14 @@ def stream_reader(stream) -> Callable[[int], bytes]:
     """A blocking `take` for `read_message` on a binary stream."""
 
     def take(count: int) -> bytes:
-        data = b""
-        while len(data) < count:  # an unbuffered pipe may return fewer bytes than asked
-            chunk = stream.read(count - len(data))
-            if not chunk:
+        data = bytearray(count)
+        view, filled = memoryview(data), 0
+        while filled < count:  # an unbuffered pipe may return fewer bytes than asked
+            read = stream.readinto(view[filled:])
+            if not read:
                 raise EOFError("the other side closed the channel")
-            data += chunk
-        return data
+            filled += read
+        return bytes(data)
 
     return take
 

@@ -1,18 +1,35 @@
 """The sandboxed worker: runs one student's solution cells and calls their functions.
 
-Started by the grader as `python -I worker.py` in a fresh, limited process (inside
-bubblewrap where available). It talks to the grader over its original stdin/stdout,
+Started by the grader as `python -I worker.py [LIB]` in a fresh, limited process. Inside
+bubblewrap, LIB is the sandbox folder holding numpy and `course`, and a worker that
+starts as root first becomes uid 65534 for good, before it imports or runs anything
+else. It talks to the grader over its original stdin/stdout,
 which it moves out of the way first: the student's prints go to a capped file and can
 never be mistaken for a message. Everything it sends is data (see wire.py); the grader
 trusts none of it and recomputes every verdict itself.
 """
 
-import linecache
 import os
 import sys
-import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+UNPRIVILEGED = 65534
+
+
+def _drop_root():
+    """Become uid/gid 65534 with no groups; setuid from root also clears every
+    capability, and bubblewrap's no_new_privs keeps any from coming back."""
+    if os.getuid() == 0 or os.geteuid() == 0:
+        os.setgroups([])
+        os.setresgid(UNPRIVILEGED, UNPRIVILEGED, UNPRIVILEGED)
+        os.setresuid(UNPRIVILEGED, UNPRIVILEGED, UNPRIVILEGED)
+
+
+if len(sys.argv) > 1:  # inside the sandbox (see autograder/sandbox/isolation.py)
+    _drop_root()
+sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[1:2]]
+
+import linecache  # noqa: E402  (after the drop above)
+import traceback  # noqa: E402
 
 import numpy as np  # noqa: E402  (after the path set-up above)
 import wire  # noqa: E402

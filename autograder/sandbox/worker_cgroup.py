@@ -1,0 +1,181 @@
+"""One budget for the whole worker: its processes, memory and CPU, in cgroups.
+
+Per-process limits (setrlimit) can be multiplied by forking: 13 children with 1 GB each
+hold 13 GB. A cgroup counts every process of the worker together, and the memory it
+holds in its private /tmp (tmpfs pages are charged to the cgroup that wrote them):
+
+- pids: at most `Limits.processes` processes and threads;
+- memory: at most `Limits.memory_bytes` in all, no swap; past it the kernel's OOM killer
+  picks a victim *inside* the worker's cgroup, never the grader;
+- cpu: at most one core at a time, so the worker's CPU time never exceeds its wall
+  time, which the grader bounds with its deadlines;
+- cpuacct (or cpu.stat on cgroups v2): the worker's CPU time, read by the grader.
+
+cgroups v2 (one tree) and v1 (a tree per controller) are both supported. Where the
+grader may not create cgroups (an ordinary user without a delegated tree), `kind` is
+"rlimits": then RLIMIT_NPROC caps processes at `Limits.fallback_processes` more than the
+account already runs, and README states the budget that multiplies out to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.sandbox.limits import Limits
+
+PREFIX = "rnn-autograde-"
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+CPU_PERIOD_US = 100_000
+# What each controller is called in v1 (its own hierarchy) and in v2's cgroup.controllers.
+_CONTROLLERS = ("pids", "memory", "cpu", "cpuacct")
+_V2_CONTROLLERS = ("pids", "memory", "cpu")
+
+
+@dataclass(frozen=True)
+class CgroupLayout:
+    """Where per-worker cgroups can be made: one v2 folder, or a v1 folder per controller."""
+
+    version: int
+    bases: dict[str, Path]  # controller -> the folder its per-worker cgroups go in
+
+    @property
+    def complete(self) -> bool:
+        return {"pids", "memory", "cpu"} <= set(self.bases)
+
+
+def _writable(folder: Path) -> bool:
+    return (folder / "cgroup.procs").is_file() and os.access(folder, os.W_OK)
+
+
+def find_layout(root: Path = CGROUP_ROOT) -> CgroupLayout | None:
+    """The cgroup folders this grader may create worker cgroups in, if any."""
+    controllers = root / "cgroup.controllers"
+    if controllers.is_file():  # cgroups v2 mounted at the root
+        if not _writable(root):
+            return None
+        with contextlib.suppress(OSError):  # enable what the root allows, if not yet
+            (root / "cgroup.subtree_control").write_text("+pids +memory +cpu")
+        enabled = (root / "cgroup.subtree_control").read_text().split()
+        if enabled:
+            return CgroupLayout(2, {c: root for c in _V2_CONTROLLERS if c in enabled})
+        return None
+    bases = {c: root / c for c in _CONTROLLERS if _writable(root / c)}
+    return CgroupLayout(1, bases) if bases else None
+
+
+def remove_stale_cgroups(layout: CgroupLayout | None) -> None:
+    """Remove the empty cgroups of graders that were killed (their creator is gone)."""
+    if layout is None:
+        return
+    for base in set(layout.bases.values()):
+        for path in base.glob(f"{PREFIX}*"):
+            creator = path.name[len(PREFIX) :].split("-")[0]
+            if creator.isdigit() and not Path(f"/proc/{creator}").exists():
+                with contextlib.suppress(OSError):
+                    path.rmdir()
+
+
+class WorkerCgroup:
+    """The cgroups of one worker: made with the limits, joined by the child, removed."""
+
+    def __init__(self, limits: Limits, layout: CgroupLayout | None) -> None:
+        self.limits = limits
+        self.version = layout.version if layout else 0
+        self.paths: dict[str, Path] = {}
+        if layout is None or not layout.complete:
+            return
+        name = f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
+        try:
+            for controller, base in layout.bases.items():
+                path = base / name
+                if not path.is_dir():
+                    path.mkdir()
+                self.paths[controller] = path
+            self._set_limits()
+        except OSError:
+            self.remove()
+            self.paths = {}
+
+    def _set_limits(self) -> None:
+        limits, paths = self.limits, self.paths
+        quota = f"{CPU_PERIOD_US}"
+        if self.version == 2:
+            path = paths["pids"]
+            (path / "pids.max").write_text(str(limits.processes))
+            (path / "memory.max").write_text(str(limits.memory_bytes))
+            with contextlib.suppress(FileNotFoundError):  # no swap accounting
+                (path / "memory.swap.max").write_text("0")
+            (path / "cpu.max").write_text(f"{quota} {CPU_PERIOD_US}")
+            return
+        (paths["pids"] / "pids.max").write_text(str(limits.processes))
+        (paths["memory"] / "memory.limit_in_bytes").write_text(str(limits.memory_bytes))
+        with contextlib.suppress(FileNotFoundError, PermissionError):  # no swap accounting
+            (paths["memory"] / "memory.memsw.limit_in_bytes").write_text(str(limits.memory_bytes))
+        (paths["cpu"] / "cpu.cfs_period_us").write_text(str(CPU_PERIOD_US))
+        (paths["cpu"] / "cpu.cfs_quota_us").write_text(quota)
+
+    @property
+    def kind(self) -> str:
+        return f"cgroups v{self.version}" if self.paths else "rlimits"
+
+    def join(self) -> None:
+        """Called in the child before exec: put it under the budget."""
+        if self.paths:
+            for path in set(self.paths.values()):
+                with open(path / "cgroup.procs", "w") as procs:
+                    procs.write(str(os.getpid()))
+        elif os.geteuid() != 0:  # root is exempt from RLIMIT_NPROC
+            already = _processes_of(os.getuid())
+            limit = already + self.limits.fallback_processes
+            resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time used so far by every process of the worker (None without cgroups)."""
+        try:
+            if self.version == 2 and self.paths:
+                for line in (self.paths["cpu"] / "cpu.stat").read_text().splitlines():
+                    key, _, value = line.partition(" ")
+                    if key == "usage_usec":
+                        return int(value) / 1e6
+            elif "cpuacct" in self.paths:
+                return int((self.paths["cpuacct"] / "cpuacct.usage").read_text()) / 1e9
+        except (OSError, ValueError):
+            return None
+        return None
+
+    def remove(self) -> None:
+        """Kill whatever is left (even processes that left the worker's session or
+        process group), then delete the cgroups."""
+        for path in set(self.paths.values()):
+            _empty_and_remove(path)
+        self.paths = {}
+
+
+def _empty_and_remove(path: Path) -> None:
+    for _ in range(250):
+        try:
+            for pid in (path / "cgroup.procs").read_text().split():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(int(pid), signal.SIGKILL)
+            path.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:  # busy: processes still dying
+            time.sleep(0.02)
+
+
+def _processes_of(uid: int) -> int:
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                count += entry.stat().st_uid == uid
+    return count
