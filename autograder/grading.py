@@ -8,15 +8,13 @@ is (e.g. with dask.distributed): it needs nothing but its arguments and the cour
 
 from __future__ import annotations
 
-import copy
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
+from autograder.backprop_cost import cost_review
 from autograder.compare import compare, describe, identical
+from autograder.dependency_calls import checked_reference, run_recording_calls
 from autograder.diagnose.matching import diagnose
 from autograder.gradient_checks import directional_errors
 from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
@@ -25,7 +23,7 @@ from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits, megabytes
 from autograder.sandbox.session import WorkerFailure, WorkerSession
-from autograder.specs import SPECS, Case, FunctionSpec, build_case, case_rng
+from autograder.specs import SPECS, Case, FunctionSpec, build_case, case_rng, code_digest
 from autograder.tolerances import GRADCHECK_MAX_ERROR
 
 CASES_PER_FUNCTION = 3
@@ -49,9 +47,10 @@ class Grader:
     def __post_init__(self) -> None:
         self.functions = self.reference.functions()
 
-    def cases(self, student: str, function: str) -> list[Case]:
+    def cases(self, student: str, function: str, code: str = "") -> list[Case]:
+        """The hidden cases of `function` for `student`'s code (a `code_digest`)."""
         return [
-            build_case(function, case_rng(self.secret, student, function, k), self.functions)
+            build_case(function, case_rng(self.secret, student, function, k, code), self.functions)
             for k in range(self.cases_per_function)
         ]
 
@@ -144,32 +143,6 @@ def _raised_message(function: str, header: dict, case_label: str, limits: Limits
     return text[:1500]
 
 
-def _largest_array(value: object) -> int:
-    if isinstance(value, np.ndarray):
-        return value.size
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, tuple | list):
-        return max((_largest_array(item) for item in value), default=0)
-    return 0
-
-
-def _bounded_reference(reference: Mapping[str, Callable], largest: int) -> Callable:
-    """The reference, for a student's calls to a dependency: their arguments are data the
-    student chose, so arrays larger than any of the case's are refused before they can
-    make the grader's own process compute something huge."""
-
-    def call(name: str, args: list) -> object:
-        if _largest_array(args) > largest:
-            raise ValueError(
-                f"an argument has more than {largest} elements, more than any input of this "
-                "hidden case: check which arrays you pass"
-            )
-        return reference[name](*args)
-
-    return call
-
-
 def _with_hints(message: str, hints: list[str]) -> str:
     return message.rstrip(".") + "." + "".join(f" Likely cause: {hint}" for hint in hints)
 
@@ -195,8 +168,14 @@ def grade_function(
     session: WorkerSession,
     student: str,
     spec: FunctionSpec,
+    code: str = "",
+    review: list[str] | None = None,
 ) -> dict:
-    """Run the student's function on the hidden cases and score it. May close `session`."""
+    """Run the student's function on the hidden cases and score it. May close `session`.
+
+    code: the `code_digest` of the submission (seeds its hidden cases).
+    review: where notes for the instructor go (see `autograder.backprop_cost`).
+    """
     points = grader.reference.points[spec.name]
     names = check_names(spec)
     failures: dict[str, str] = {}
@@ -204,14 +183,16 @@ def grade_function(
     reference = grader.functions
     first_wrong: tuple[Case, object, object] | None = None
 
-    for k, case in enumerate(grader.cases(student, spec.name), start=1):
+    for k, case in enumerate(grader.cases(student, spec.name, code), start=1):
         label = f"hidden case {k} ({_sizes(case)})"
-        expected = reference[spec.name](*copy.deepcopy(case.args))
+        expected, allowed_calls = run_recording_calls(
+            reference[spec.name], spec.depends_on, case.args
+        )
         try:
             reply = session.call(
                 spec.name,
                 case.args,
-                oracle=_bounded_reference(reference, _largest_array(case.args)),
+                oracle=checked_reference(reference, allowed_calls),
                 oracles=spec.depends_on,
                 deadline=deadline,
                 timeout_message=(
@@ -244,7 +225,7 @@ def grade_function(
                 case,
                 quantities,
                 reference,
-                case_rng(grader.secret, student, f"{spec.name}/gradient-check", k),
+                case_rng(grader.secret, student, f"{spec.name}/gradient-check", k, code),
             )
             if spec.is_backward
             else {}
@@ -277,6 +258,10 @@ def grade_function(
         if wrong_here and first_wrong is None:
             first_wrong = (case, value, args_after)
 
+    if spec.is_backward and review is not None:
+        note = cost_review(grader, session, spec, deadline)
+        if note:
+            review.append(note)
     hints = diagnose(grader.reference, spec.name, *first_wrong) if first_wrong else []
     uncredited = bool(failures) and INPUTS_CHECK not in failures
     checks = []
@@ -304,6 +289,7 @@ def grade_notebook(grader: Grader, student: str, notebook: Path) -> dict:
 
 def grade_parsed(grader: Grader, student: str, parsed: ParsedNotebook) -> dict:
     cells, unusable, review = solution_cells(parsed, GRADED_FUNCTIONS)
+    code = code_digest(cells)
     results: dict[str, dict] = {}
     skipped: dict[str, str] = {}  # cells left out after their top-level code hung or crashed
     session: WorkerSession | None = None
@@ -325,7 +311,7 @@ def grade_parsed(grader: Grader, student: str, parsed: ParsedNotebook) -> dict:
             if name not in loaded["defined"]:
                 results[name] = failed_function(spec, points, _undefined(name, loaded))
                 continue
-            results[name] = grade_function(grader, session, student, spec)
+            results[name] = grade_function(grader, session, student, spec, code, review)
     finally:
         if session is not None:
             session.close()

@@ -21,13 +21,28 @@ SIZE_CHOICES = range(2, 8)
 T_X_CHOICES = range(2, 6)
 
 
-def case_rng(secret: bytes, student: str, function: str, index: int) -> np.random.Generator:
-    """The generator for hidden case `index` of `function` for `student`.
+def code_digest(cells: Mapping[str, str]) -> str:
+    """A digest of the code a submission runs (its solution cells, by name)."""
+    digest = hashlib.sha256()
+    for name in sorted(cells):
+        for part in (name, cells[name]):
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
 
-    Same secret, student, function and index: same inputs, on any machine and whatever
-    the order or parallelism of grading.
+
+def case_rng(
+    secret: bytes, student: str, function: str, index: int, code: str = ""
+) -> np.random.Generator:
+    """The generator for hidden case `index` of `function` for `student`'s code `code`
+    (a `code_digest`).
+
+    Same secret, student, code, function and index: same inputs, on any machine and
+    whatever the order or parallelism of grading. Any change of the code gives fresh
+    inputs, so hidden inputs a submission reveals (in an error message, say) are of no
+    use to the next one.
     """
-    message = f"{student}\0{function}\0{index}".encode()
+    message = f"{student}\0{code}\0{function}\0{index}".encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
 
@@ -55,9 +70,15 @@ def draw_sizes(rng: np.random.Generator) -> dict[str, int]:
     return {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m, "T_x": int(rng.choice(T_X_CHOICES))}
 
 
-def build_case(function: str, rng: np.random.Generator, reference: Mapping[str, Callable]) -> Case:
-    """Draw one hidden case for `function`; backward caches come from `reference`."""
-    s = draw_sizes(rng)
+def build_case(
+    function: str,
+    rng: np.random.Generator,
+    reference: Mapping[str, Callable],
+    sizes: Mapping[str, int] | None = None,
+) -> Case:
+    """Draw one hidden case for `function` (of the given `sizes`, else random ones);
+    backward caches come from `reference`."""
+    s = dict(sizes) if sizes else draw_sizes(rng)
     n_x, n_a, n_y, m, T_x = s["n_x"], s["n_a"], s["n_y"], s["m"], s["T_x"]
     family = "lstm" if function.startswith("lstm") else "rnn"
     make_parameters = init_lstm_parameters if family == "lstm" else init_rnn_parameters

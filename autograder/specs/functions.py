@@ -15,12 +15,16 @@ class FunctionSpec:
         served by the reference so that one bug is not punished twice.
     gradient_inputs: for backward functions, gradient key -> the forward input it is the
         derivative of ("x", "a0", a parameter name, ...), see `autograder.gradient_checks`.
+    forward: for backward functions, the forward function they differentiate, and
+        `forward_inputs` the keys of the case's `primal` it is called with (in order).
     """
 
     name: str
     outputs: tuple[str, ...]
     depends_on: tuple[str, ...] = ()
     gradient_inputs: tuple[tuple[str, str], ...] = ()
+    forward: str = ""
+    forward_inputs: tuple[str, ...] = ()
 
     @property
     def is_backward(self) -> bool:
@@ -43,6 +47,8 @@ SPECS: dict[str, FunctionSpec] = {
         FunctionSpec(
             "rnn_cell_backward",
             outputs=("gradients",),
+            forward="rnn_cell_forward",
+            forward_inputs=("xt", "a_prev", "parameters"),
             gradient_inputs=(
                 ("dxt", "xt"),
                 ("da_prev", "a_prev"),
@@ -55,6 +61,8 @@ SPECS: dict[str, FunctionSpec] = {
             "rnn_backward",
             outputs=("gradients",),
             depends_on=("rnn_cell_backward",),
+            forward="rnn_forward",
+            forward_inputs=("x", "a0", "parameters"),
             gradient_inputs=(
                 ("dx", "x"),
                 ("da0", "a0"),
@@ -70,6 +78,8 @@ SPECS: dict[str, FunctionSpec] = {
         FunctionSpec(
             "lstm_cell_backward",
             outputs=("gradients",),
+            forward="lstm_cell_forward",
+            forward_inputs=("xt", "a_prev", "c_prev", "parameters"),
             gradient_inputs=(
                 ("dxt", "xt"),
                 ("da_prev", "a_prev"),
@@ -81,6 +91,8 @@ SPECS: dict[str, FunctionSpec] = {
             "lstm_backward",
             outputs=("gradients",),
             depends_on=("lstm_cell_backward",),
+            forward="lstm_forward",
+            forward_inputs=("x", "a0", "parameters"),
             gradient_inputs=(("dx", "x"), ("da0", "a0"), *((f"d{p}", p) for p in _LSTM_PARAMS)),
         ),
     )

@@ -1,0 +1,72 @@
+"""Spot backward functions that differentiate numerically instead of backpropagating.
+
+Central differences (or the complex step) applied to the student's own forward pass
+give gradients as exact as backpropagation's, so no tolerance can tell them apart. Their
+cost can: backpropagation costs about as much as two or three forward passes, while
+numerical differentiation needs two forward passes per input number (hundreds to
+thousands of them). So after its hidden cases, each backward function is timed once on
+a larger "cost probe" case, against the student's own forward function on the same
+inputs, both as CPU time of the worker measured by the grader (the worker's cgroup, or
+/proc), in the same worker, so call overheads cancel.
+
+A ratio above COST_RATIO lists the function in `needs_review`: the instructor judges,
+the score does not change. Measured (benchmarks/tolerances.py's implementations, this
+machine): honest backward functions cost 1-5 forward passes on the probe; numerical ones
+hundreds to thousands.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from autograder.sandbox.session import WorkerFailure
+from autograder.specs import FunctionSpec, build_case
+
+# Larger than any hidden case, so the work dominates the call's fixed costs.
+PROBE_SIZES = {"n_x": 16, "n_a": 16, "n_y": 4, "m": 8, "T_x": 3}
+COST_RATIO = 30.0
+PROBE_SEED = 20261201
+
+
+def _cpu_call(session, function: str, args: tuple, deadline: float) -> float | None:
+    """CPU seconds the worker spent on `function(*args)`; None if it did not return."""
+    before = session.cpu_seconds()
+    reply = session.call(function, args, None, (), deadline, "cost probe")
+    after = session.cpu_seconds()
+    if reply.header.get("op") != "returned" or before is None or after is None:
+        return None
+    return after - before
+
+
+def cost_review(grader, session, spec: FunctionSpec, deadline: float) -> str | None:
+    """A needs-review note if `spec`'s backward function costs far more than the student's
+    forward pass on the cost probe; None if it does not, or if it cannot be measured."""
+    if not spec.forward or deadline - time.monotonic() < 1.0:
+        return None
+    rng = np.random.default_rng(PROBE_SEED)
+    case = build_case(spec.name, rng, grader.functions, sizes=PROBE_SIZES)
+    forward_args = tuple(case.primal[key] for key in spec.forward_inputs)
+    try:
+        forward = _cpu_call(session, spec.forward, forward_args, deadline)
+    except WorkerFailure:
+        return None
+    if not forward:  # not defined, raised, or not measurable
+        return None
+    try:
+        backward = _cpu_call(session, spec.name, case.args, deadline)
+    except WorkerFailure:
+        return (
+            f"{spec.name}: did not finish a cost probe in the time left, where "
+            f"{spec.forward} took {forward * 1000:.1f} ms of CPU: was the gradient computed "
+            "numerically instead of by backpropagation? (the score is not affected)"
+        )
+    if backward is None or backward <= COST_RATIO * forward:
+        return None
+    return (
+        f"{spec.name}: cost {backward / forward:.0f} times the CPU time of a forward pass "
+        f"({spec.forward}) on a cost probe (backpropagation costs about 2 or 3): was the "
+        "gradient computed numerically instead of by backpropagation? (the score is not "
+        "affected)"
+    )
