@@ -108,7 +108,9 @@ def _sizes(case: Case) -> str:
     return ", ".join(f"{k} = {case.sizes[k]}" for k in keys)
 
 
-def _raised_message(function: str, header: dict, case_label: str, limits: Limits) -> str:
+def _raised_message(
+    function: str, header: dict, case_label: str, limits: Limits, processes: int
+) -> str:
     text = f"{function} raised {header.get('type')} on {case_label}: {header.get('message')}"
     where = header.get("where")
     if isinstance(where, dict) and where.get("cell") == function:
@@ -127,7 +129,7 @@ def _raised_message(function: str, header: dict, case_label: str, limits: Limits
         text += " (a function that calls itself without end?)"
     elif header.get("type") == "BlockingIOError" and "Errno 11" in str(header.get("message")):
         text = (
-            f"{function} tried to start more than {limits.processes} processes or threads "
+            f"{function} tried to start more than {processes} processes or threads "
             f"on {case_label}, the limit: the functions of this course need none"
         )
     elif "[Errno 27]" in str(header.get("message")):
@@ -205,7 +207,8 @@ def grade_function(
             where = "" if failure.kind == "timeout" else f"while running {spec.name} on {label}: "
             return failed_function(spec, points, f"{where}{failure}")
         if reply.header["op"] == "raised":
-            message = _raised_message(spec.name, reply.header, label, grader.limits)
+            processes = getattr(session, "process_cap", grader.limits.processes)
+            message = _raised_message(spec.name, reply.header, label, grader.limits, processes)
             raised = (str(reply.header.get("type")), str(reply.header.get("message")))
             hints = diagnose(grader.reference, spec.name, case, raised=raised)
             return failed_function(spec, points, _with_hints(message, hints))

@@ -178,6 +178,11 @@ class WorkerSession:
                 except OSError:  # the worker is gone (broken pipe)
                     raise self._death() from None
 
+    @property
+    def process_cap(self) -> int:
+        """How many processes the worker may have (its cgroup's, or the fallback's)."""
+        return self.limits.processes if self.cgroup.paths else self.limits.fallback_processes
+
     def cpu_seconds(self) -> float | None:
         """CPU time used by the worker so far (None where it cannot be measured)."""
         measured = self.cgroup.cpu_seconds()

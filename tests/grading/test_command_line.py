@@ -4,6 +4,7 @@ and the plainly announced fallback without bubblewrap."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -62,7 +63,48 @@ def test_same_results_whatever_the_number_of_jobs(demo_course, grader):
 def test_doctor_reports_every_protection_active(capsys):
     assert doctor.run_doctor() == 0
     report = capsys.readouterr().out
-    assert "[ok] course files hidden" in report and "MISSING" not in report
+    assert "MISSING" not in report
+    for protection in (
+        "course files hidden",
+        "student code runs as uid 65534",
+        "kernel settings read-only",
+        "only /tmp is writable, capped at 32 MB; no /dev/shm",
+        "one budget per worker",
+    ):
+        assert f"[ok] {protection}" in report, report
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "row"),
+    [
+        # A path the sandbox lets the worker open for writing, posing as a kernel setting.
+        ("KERNEL_FILES", ("/proc/sys/vm/overcommit_ratio", "/dev/null"), "kernel"),
+        # /tmp no longer in the allowed list: the probe's own /tmp must then be reported.
+        ("WRITABLE_MOUNTS", ("/dev/pts",), "only /tmp is writable"),
+    ],
+)
+def test_doctor_fails_where_the_probe_finds_a_hole(monkeypatch, capsys, setting, value, row):
+    monkeypatch.setattr(doctor, setting, value)
+    assert doctor.run_doctor() == 1
+    report = capsys.readouterr().out
+    assert f"[MISSING] {row}" in report, report
+
+
+def test_doctor_fails_if_student_code_would_run_as_root():
+    found = {"uid": 0.0, "euid": 0.0, "kernel": {}, "writable": {"/tmp": 2.0**20}}
+    rows = dict(doctor._sandbox_rows({**found, "shm": 0.0, "sys": 0.0}, doctor.Limits()))
+    assert rows["student code runs as uid 0 (unprivileged: 65534)"] is False
+
+
+def test_doctor_states_the_budget_without_cgroups(monkeypatch, capsys):
+    monkeypatch.setattr(doctor, "find_layout", lambda: None)
+    as_root = os.geteuid() == 0
+    assert doctor.run_doctor() == (1 if as_root else 0)
+    report = capsys.readouterr().out
+    if as_root:
+        assert "[MISSING] one budget per worker (as root it needs writable cgroups)" in report
+    else:
+        assert "[ok] one budget per worker (no writable cgroups, so RLIMIT_NPROC)" in report
 
 
 def test_without_bubblewrap_the_doctor_fails_and_grading_says_what_is_missing(monkeypatch, capsys):

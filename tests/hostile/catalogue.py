@@ -11,7 +11,9 @@ may call it. `_spoil(value)` replaces every array in a result by a constant, so 
 function that returns it earns nothing on its own merits. Placeholders filled in by the
 test: @COURSE@ (the course root: source/, .course_secret, gradebook.db, submitted/),
 @REPO@ (this repository), @CANARY@ (a file inside a folder the sandbox mounts read-only),
-@PORT@ (a TCP port listening on 127.0.0.1), @ABSTRACT@ (an abstract unix socket name).
+@PORT@ (a TCP port listening on 127.0.0.1), @ABSTRACT@ (an abstract unix socket name),
+@BUDGET_MB@ (the memory a worker may hold in all, as README states it for this machine:
+with cgroups, or without them).
 
 Expected outcomes:
   FULL            full marks: the hostile part is harmless (blocked) and the function is
@@ -19,6 +21,11 @@ Expected outcomes:
   zero(*words)    0 points, and the messages of the function's failed checks contain every
                   word (case-insensitive; "a|b": either), so the student learns why
   ANY             not asserted: damage a student did to their own other function
+  NOT_HOARDED     any score, but no message says "HOARDED": the attack either failed
+                  (the function then answers honestly: full marks) or got its worker
+                  killed at the limit; it never held more than the stated budget
+
+`review`: words that must appear in the student's needs_review list.
 """
 
 from __future__ import annotations
@@ -27,20 +34,24 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tests.hostile.numerical_differentiation import BACKWARD_FUNCTIONS, NUMERICAL_BACKWARD
+
 
 @dataclass(frozen=True)
 class Outcome:
     full: bool | None  # None: any score (self-inflicted damage outside the attacked cell)
     words: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()  # words no failed check's message may contain
 
     def __str__(self) -> str:
         if self.full is None:
-            return "any score"
+            return "any score" + (f", no message has {list(self.forbidden)}" * bool(self.forbidden))
         return "full marks" if self.full else f"0, message has {list(self.words)}"
 
 
 FULL = Outcome(True)
 ANY = Outcome(None)
+NOT_HOARDED = Outcome(None, forbidden=("HOARDED",))
 
 
 def zero(*words: str) -> Outcome:
@@ -50,13 +61,17 @@ def zero(*words: str) -> Outcome:
 @dataclass(frozen=True)
 class Cell:
     """A hostile solution cell: `top` runs when the cell runs, before the hostile def;
-    `body` is the hostile function's body; `after` runs after the def."""
+    `body` is the hostile function's body; `after` runs after the def. Or `whole`: the
+    complete code of the cell."""
 
     body: str = "return _honest(*args)"
     top: str = ""
     after: str = ""
+    whole: str | None = None  # the whole cell instead (no honest copy, no placeholders)
 
     def render(self, function: str, honest: str, fill: Mapping[str, str]) -> str:
+        if self.whole is not None:
+            return self.whole
         parts = [
             honest.replace(f"def {function}(", f"def _honest_{function}(", 1),
             SPOIL,
@@ -96,6 +111,7 @@ class Hostile:
     expect: Mapping[str, Outcome] = field(default_factory=dict)
     timeouts: int = 0  # functions that must run into a time limit (for the wall-time bound)
     load_timeouts: int = 0  # cells whose top-level code must run into the load time limit
+    review: tuple[str, ...] = ()  # words the student's needs_review must contain
 
 
 RAN_TOO_LONG = zero("ran for more than", "loop")
@@ -835,5 +851,321 @@ CATALOGUE: list[Hostile] = [
             )
         },
         {"rnn_cell_forward": zero("wrong values")},
+    ),
+    # -- privileges and kernel interfaces --
+    Hostile(
+        "write-kernel-settings",
+        "opens /proc/sys (overcommit_ratio, core_pattern, file-max, drop_caches), "
+        "sysrq-trigger, /sys and its own oom_score_adj for writing; checks its uid",
+        {
+            "rnn_cell_forward": Cell(
+                """
+                import os
+                targets = ("/proc/sys/vm/overcommit_ratio", "/proc/sys/kernel/core_pattern",
+                           "/proc/sys/fs/file-max", "/proc/sys/vm/drop_caches",
+                           "/proc/sysrq-trigger", "/sys/kernel/mm/transparent_hugepage/enabled",
+                           "/proc/self/oom_score_adj")
+                opened = []
+                for path in targets:
+                    try:
+                        os.close(os.open(path, os.O_WRONLY))  # nothing is written
+                        opened.append(path)
+                    except OSError:
+                        pass
+                if opened or 0 in os.getresuid() or 0 in os.getresgid():
+                    raise RuntimeError(f"ESCAPED uid {os.getresuid()}, writable {opened}")
+                return _honest(*args)
+                """
+            )
+        },
+    ),
+    Hostile(
+        "regain-privileges",
+        "setuid(0), setgroups([0]), then a new user and mount namespace: remounts /proc "
+        "read-write and opens /proc/sys for writing",
+        {
+            "lstm_cell_forward": Cell(
+                """
+                import ctypes, os
+                won = []
+                for attempt in (lambda: os.setuid(0), lambda: os.setresuid(0, 0, 0),
+                                lambda: os.setgroups([0])):
+                    try:
+                        attempt()
+                        won.append("set ids")
+                    except OSError:
+                        pass
+                libc = ctypes.CDLL(None, use_errno=True)
+                if libc.unshare(0x10000000 | 0x00020000) == 0:  # CLONE_NEWUSER | CLONE_NEWNS
+                    won.append("new namespaces (harmless alone)")
+                    if libc.mount(b"proc", b"/proc", b"proc", 32, None) == 0:  # MS_REMOUNT
+                        won.append("remounted /proc")
+                try:
+                    os.close(os.open("/proc/sys/vm/overcommit_ratio", os.O_WRONLY))
+                    won.append("/proc/sys writable")
+                except OSError:
+                    pass
+                if [w for w in won if "harmless" not in w]:
+                    raise RuntimeError(f"ESCAPED: {won}")
+                return _honest(*args)
+                """
+            )
+        },
+    ),
+    # -- a worker that stops reading (the grader must not wait on it) --
+    Hostile(
+        "unread-dependency-replies",
+        "sends 3000 dependency requests through the worker's own channel without reading "
+        "the replies (far more than a pipe holds), then sleeps",
+        {
+            "rnn_forward": Cell(
+                """
+                import gc, time
+                worker = next(o for o in gc.get_objects() if type(o).__name__ == "Worker")
+                for _ in range(3000):
+                    worker.send({"op": "oracle", "function": "rnn_cell_forward",
+                                 "args": {"t": "list", "items": []}})
+                time.sleep(3600)
+                """
+            )
+        },
+        {"rnn_forward": zero("stopped reading|ran for more than")},
+        timeouts=1,
+    ),
+    Hostile(
+        "stopped-worker",
+        "sends 300 dependency requests, then stops its own process with SIGSTOP",
+        {
+            "lstm_forward": Cell(
+                """
+                import gc, os, signal
+                worker = next(o for o in gc.get_objects() if type(o).__name__ == "Worker")
+                for _ in range(300):
+                    worker.send({"op": "oracle", "function": "lstm_cell_forward",
+                                 "args": {"t": "list", "items": []}})
+                os.kill(os.getpid(), signal.SIGSTOP)
+                """
+            )
+        },
+        {"lstm_forward": zero("stopped reading|ran for more than")},
+        timeouts=1,
+    ),
+    # -- dependency calls that would make the grader compute huge arrays --
+    Hostile(
+        "dependency-broadcast-bomb",
+        "calls rnn_cell_forward (answered by the grader) with 8-dimensional arrays that "
+        "broadcast to 10^8 elements",
+        {
+            "rnn_forward": Cell(
+                """
+                def axis(i, k=10):
+                    shape = [1] * 8
+                    shape[i] = k
+                    return np.ones(shape)
+                weights = {"Wax": axis(0), "Waa": axis(1), "ba": axis(2), "Wya": axis(3),
+                           "by": axis(4)}
+                rnn_cell_forward(axis(5), axis(6), weights)
+                return _honest(*args)
+                """
+            )
+        },
+        {"rnn_forward": zero("could not run", "shape")},
+    ),
+    Hostile(
+        "dependency-nested-lists",
+        "calls lstm_cell_forward with nested lists (9^3 numbers each) instead of arrays",
+        {
+            "lstm_forward": Cell(
+                """
+                nested = 1.0
+                for _ in range(3):
+                    nested = [nested] * 9
+                lstm_cell_forward(nested, nested, nested, {"Wf": nested})
+                return _honest(*args)
+                """
+            )
+        },
+        {"lstm_forward": zero("could not run", "tuple or list")},
+    ),
+    # -- memory and CPU: one budget for the whole worker --
+    Hostile(
+        "ram-disk-dev-shm",
+        "writes 256 MB to /dev/shm (and /dev, /run/shm, /dev/mqueue), then answers",
+        {
+            "rnn_cell_backward": Cell(
+                """
+                import os
+                held = 0
+                for folder in ("/dev/shm", "/dev", "/run/shm", "/dev/mqueue"):
+                    try:
+                        with open(os.path.join(folder, "hoard"), "wb") as f:
+                            for _ in range(64):
+                                f.write(bytes(4 * 2**20))
+                                held += 4
+                    except OSError:
+                        pass
+                if held > 32:
+                    raise RuntimeError(f"HOARDED {held} MB in a RAM disk")
+                return _honest(*args)
+                """
+            )
+        },
+    ),
+    Hostile(
+        "memfd-and-tmp-hoard",
+        "holds memory outside its address-space limit: 7 MB in each of 60 memfds, /tmp "
+        "full, then arrays, aiming at 1.1 times the worker's budget",
+        {
+            "lstm_cell_backward": Cell(
+                top="_hoarded = []",
+                body="""
+                import os
+                if not _hoarded:
+                    target, held = 1.1 * @BUDGET_MB@, 0
+                    try:
+                        for _ in range(60):
+                            fd = os.memfd_create("hoard")
+                            for _ in range(7):
+                                os.write(fd, bytes(2**20))
+                            _hoarded.append(fd)
+                            held += 7
+                        with open("/tmp/hoard", "wb") as f:
+                            for _ in range(31):
+                                f.write(bytes(2**20))
+                                held += 1
+                        while held < target:
+                            _hoarded.append(np.ones(8 * 2**20))
+                            held += 64
+                        raise RuntimeError(f"HOARDED {held} MB")
+                    except (OSError, MemoryError):
+                        pass
+                    finally:
+                        for item in _hoarded:
+                            if isinstance(item, int):
+                                os.close(item)
+                        _hoarded[:] = [None]
+                return _honest(*args)
+                """,
+            )
+        },
+        {"lstm_cell_backward": NOT_HOARDED},
+    ),
+    Hostile(
+        "children-share-one-budget",
+        "forks 3 children that each touch half the worker's budget (+64 MB), each under "
+        "the per-process limit",
+        {
+            "rnn_backward": Cell(
+                top="_forked = []",
+                body="""
+                import os, select, signal, time
+                if not _forked:
+                    _forked.append(True)
+                    share = (@BUDGET_MB@ // 2 + 64) * 2**20
+                    read_end, write_end = os.pipe()
+                    pids = []
+                    for _ in range(3):
+                        try:
+                            pid = os.fork()
+                        except OSError:
+                            break
+                        if pid == 0:
+                            try:
+                                block = np.ones(share // 8)
+                                os.write(write_end, b"1")
+                                time.sleep(30)
+                            finally:
+                                os._exit(0)
+                        pids.append(pid)
+                    got, deadline = 0, time.monotonic() + 1.2
+                    while got < 3 and len(pids) == 3 and time.monotonic() < deadline:
+                        if select.select([read_end], [], [], 0.05)[0]:
+                            got += len(os.read(read_end, 3))
+                    for pid in pids:
+                        os.kill(pid, signal.SIGKILL)
+                        os.waitpid(pid, 0)
+                    if got >= 3:
+                        raise RuntimeError(f"HOARDED {3 * share // 2**20} MB in 3 children")
+                return _honest(*args)
+                """,
+            )
+        },
+        {"rnn_backward": NOT_HOARDED},
+    ),
+    Hostile(
+        "children-share-one-core",
+        "forks 3 children that spin for 1 s each: more CPU time than wall time?",
+        {
+            "lstm_backward": Cell(
+                top="_spun = []",
+                body="""
+                import os, time
+                if not _spun:
+                    _spun.append(True)
+                    start, pids = time.monotonic(), []
+                    for _ in range(3):
+                        try:
+                            pid = os.fork()
+                        except OSError:
+                            break
+                        if pid == 0:
+                            end = time.monotonic() + 1.0
+                            while time.monotonic() < end:
+                                pass
+                            os._exit(0)
+                        pids.append(pid)
+                    for pid in pids:
+                        os.waitpid(pid, 0)
+                    wall = time.monotonic() - start
+                    times = os.times()
+                    cpu = times.children_user + times.children_system
+                    if len(pids) >= 2 and cpu > 1.5 * wall:
+                        raise RuntimeError(f"HOARDED {cpu:.1f} CPU seconds in {wall:.1f} s")
+                return _honest(*args)
+                """,
+            )
+        },
+        {"lstm_backward": NOT_HOARDED},
+    ),
+    # -- backward functions without backpropagation --
+    Hostile(
+        "gradcheck-helper-in-worker",
+        "imports course.gradcheck (numerical_gradient) and course.checks in the function",
+        {
+            "rnn_cell_backward": Cell(
+                "from course.gradcheck import numerical_gradient\nreturn _honest(*args)"
+            ),
+            "lstm_cell_backward": Cell("import course.checks\nreturn _honest(*args)"),
+        },
+        {
+            "rnn_cell_backward": zero("No module named", "course.gradcheck"),
+            "lstm_cell_backward": zero("No module named", "course.checks"),
+        },
+    ),
+    Hostile(
+        "central-differences",
+        "every backward function by central differences of the student's own forward pass",
+        {f: Cell(whole=NUMERICAL_BACKWARD["central"][f]) for f in BACKWARD_FUNCTIONS},
+        {f: zero("wrong values") for f in BACKWARD_FUNCTIONS},
+        timeouts=4,  # the cost probe may run out of time
+        review=(*BACKWARD_FUNCTIONS, "numerically"),
+    ),
+    Hostile(
+        "richardson-extrapolation",
+        "every backward function by Richardson-extrapolated central differences (errors "
+        "near 1e-14: some cases pass the value checks)",
+        {f: Cell(whole=NUMERICAL_BACKWARD["richardson"][f]) for f in BACKWARD_FUNCTIONS},
+        {f: ANY for f in BACKWARD_FUNCTIONS},
+        timeouts=4,
+        review=(*BACKWARD_FUNCTIONS, "numerically"),
+    ),
+    Hostile(
+        "complex-step",
+        "every backward function by complex-step differentiation (exact to round-off: "
+        "no tolerance can tell; the cost probe can)",
+        {f: Cell(whole=NUMERICAL_BACKWARD["complex-step"][f]) for f in BACKWARD_FUNCTIONS},
+        {},
+        timeouts=4,
+        review=(*BACKWARD_FUNCTIONS, "numerically"),
     ),
 ]

@@ -39,6 +39,7 @@ from autograder.grading import Grader
 from autograder.reference import GRADED_FUNCTIONS, course_reference
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.worker_cgroup import WorkerCgroup, find_layout
 from tests.hostile.catalogue import CATALOGUE, FULL, Hostile
 
 # Short time limits keep the batch quick; a correct function needs ~10 ms per case.
@@ -56,6 +57,15 @@ HONEST = {
     "mm_honest_one_mistake": mistaken_code(REFERENCE, [HONEST_MISTAKE.id]),
     "zz_honest_incomplete": correct_code(REFERENCE, GRADED_FUNCTIONS[:4]),
 }
+
+
+def worker_budget_mb() -> int:
+    """The memory one worker may hold in all, as README states it for this machine."""
+    cgroup = WorkerCgroup(LIMITS, find_layout())
+    with_cgroups = bool(cgroup.paths)
+    cgroup.remove()
+    memory = LIMITS.memory_bytes if with_cgroups else LIMITS.fallback_budget()[0]
+    return memory // 2**20
 
 
 def hostile_student(case: Hostile) -> str:
@@ -153,7 +163,7 @@ def batch(grader, release, tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("hostile") / "course")
     listeners = Listeners()
     # A file in a folder the sandbox mounts read-only (the interpreter's prefix).
-    canary = Path(sys.prefix) / f".hostile-canary-{uuid.uuid4().hex}"
+    canary = Path(sys.base_prefix) / f".hostile-canary-{uuid.uuid4().hex}"
     canary.write_text("canary\n")
     fill = {
         "COURSE": str(course),
@@ -161,6 +171,7 @@ def batch(grader, release, tmp_path_factory):
         "CANARY": str(canary),
         "PORT": str(listeners.port),
         "ABSTRACT": listeners.abstract,
+        "BUDGET_MB": str(worker_budget_mb()),
     }
     submitted = course / "submitted"
     for student, code in HONEST.items():
@@ -215,6 +226,9 @@ def test_hostile_case_earns_only_what_it_should(case: Hostile, batch):
         expected = case.expect.get(function, FULL)
         score, max_score = graded["score"], graded["max_score"]
         messages = _messages(graded)
+        said = [w for w in expected.forbidden if w.lower() in messages.lower()]
+        if said:
+            problems.append(f"{function}: message says {said}: {messages[:600]}")
         if expected.full is None:
             continue
         if expected.full and score != max_score:
@@ -232,6 +246,8 @@ def test_hostile_case_earns_only_what_it_should(case: Hostile, batch):
         for check in graded["checks"]:
             if not check["passed"] and not 0 < len(check["message"]) <= 2000:
                 problems.append(f"{function}: check {check['name']} has no usable message")
+    review = "\n".join(result["needs_review"]).lower()
+    problems += [f"needs_review lacks {w!r}" for w in case.review if w.lower() not in review]
     assert problems == [], f"{case.id} ({case.attack}):\n" + "\n".join(problems)
 
 
