@@ -262,7 +262,7 @@ def grade_function(
             first_wrong = (case, value, args_after)
 
     if spec.is_backward and review is not None:
-        note = cost_review(grader, session, spec, deadline)
+        note = cost_review(grader, session, spec)
         if note:
             review.append(note)
     hints = diagnose(grader.reference, spec.name, *first_wrong) if first_wrong else []

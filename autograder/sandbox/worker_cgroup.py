@@ -173,9 +173,11 @@ def _empty_and_remove(path: Path) -> None:
 
 
 def _processes_of(uid: int) -> int:
+    """Processes and threads of `uid` (RLIMIT_NPROC counts both)."""
     count = 0
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
-                count += entry.stat().st_uid == uid
+                if entry.stat().st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry.name}/task"))
     return count

@@ -1147,7 +1147,7 @@ CATALOGUE: list[Hostile] = [
         "every backward function by central differences of the student's own forward pass",
         {f: Cell(whole=NUMERICAL_BACKWARD["central"][f]) for f in BACKWARD_FUNCTIONS},
         {f: zero("wrong values") for f in BACKWARD_FUNCTIONS},
-        timeouts=4,  # the cost probe may run out of time
+        timeouts=8,  # the hidden cases and the cost probe may each run out of time
         review=(*BACKWARD_FUNCTIONS, "numerically"),
     ),
     Hostile(
@@ -1156,7 +1156,7 @@ CATALOGUE: list[Hostile] = [
         "near 1e-14: some cases pass the value checks)",
         {f: Cell(whole=NUMERICAL_BACKWARD["richardson"][f]) for f in BACKWARD_FUNCTIONS},
         {f: ANY for f in BACKWARD_FUNCTIONS},
-        timeouts=4,
+        timeouts=8,
         review=(*BACKWARD_FUNCTIONS, "numerically"),
     ),
     Hostile(
@@ -1165,7 +1165,7 @@ CATALOGUE: list[Hostile] = [
         "no tolerance can tell; the cost probe can)",
         {f: Cell(whole=NUMERICAL_BACKWARD["complex-step"][f]) for f in BACKWARD_FUNCTIONS},
         {},
-        timeouts=4,
+        timeouts=8,
         review=(*BACKWARD_FUNCTIONS, "numerically"),
     ),
 ]
