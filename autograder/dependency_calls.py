@@ -12,6 +12,7 @@ case's own shapes, dicts with exactly the case's keys, sequences of the same len
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
@@ -94,8 +95,12 @@ def _kind(sig: Signature) -> str:
     }.get(sig[0], f"a {sig[-1]}")
 
 
-def call_mismatch(name: str, args: list, allowed: set[Signature]) -> str | None:
-    """Why a call `name(*args)` is refused (None: it has an allowed signature)."""
+def call_mismatch(
+    name: str, args: list, allowed: set[Signature], parameters: tuple[str, ...] = ()
+) -> str | None:
+    """Why a call `name(*args)` is refused (None: it has an allowed signature).
+
+    parameters: the names of `name`'s parameters, to name the wrong argument."""
     actual = signature(args)
     if actual in allowed:
         return None
@@ -105,8 +110,13 @@ def call_mismatch(name: str, args: list, allowed: set[Signature]) -> str | None:
     if len(actual[1]) != len(expected[1]):
         return f"{name} takes {len(expected[1])} arguments, your code passed {len(actual[1])}"
     pairs = enumerate(zip(expected[1], actual[1], strict=True))
-    found = (_first_difference(e, a, f"argument {i + 1}") for i, (e, a) in pairs)
+    found = (_first_difference(e, a, _argument(i, parameters)) for i, (e, a) in pairs)
     return next((d for d in found if d), f"unexpected arguments ({describe(args)})")
+
+
+def _argument(index: int, parameters: tuple[str, ...]) -> str:
+    name = f" ({parameters[index]})" if index < len(parameters) else ""
+    return f"argument {index + 1}{name}"
 
 
 def checked_reference(
@@ -115,7 +125,8 @@ def checked_reference(
     """The oracle for a student's dependency calls: the reference, on allowed arguments."""
 
     def call(name: str, args: list) -> object:
-        refused = call_mismatch(name, args, allowed.get(name, set()))
+        parameters = tuple(inspect.signature(reference[name]).parameters)
+        refused = call_mismatch(name, args, allowed.get(name, set()), parameters)
         if refused:
             raise ValueError(refused)
         return reference[name](*args)

@@ -284,6 +284,7 @@ def test_honest_students_get_what_they_earned(honest_alone):
     points = REFERENCE.points
     correct = honest_alone["aa_honest_correct"]
     assert correct["score"] == correct["max_score"] == sum(points.values())
+    assert correct["needs_review"] == []  # backpropagation passes the cost probe
     mistake = honest_alone["mm_honest_one_mistake"]
     assert mistake["score"] == sum(points.values()) - points[HONEST_MISTAKE.function]
     assert HONEST_MISTAKE.hint in _messages(mistake["functions"][HONEST_MISTAKE.function])
