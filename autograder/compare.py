@@ -19,13 +19,15 @@ class Mismatch:
     """One place where the student's value differs from the reference's.
 
     kind: "type", "length", "key", "shape", "not finite" or "values".
-    error: for "values", the largest absolute error.
+    error: for "values", the largest absolute error, and `relative` that error over the
+        expected value there.
     """
 
     path: str
     kind: str
     detail: str
     error: float | None = None
+    relative: float | None = None
 
     def __str__(self) -> str:
         return f"{self.path}: {self.detail}"
@@ -44,6 +46,13 @@ def describe(value: object) -> str:
     return f"the number {value:g}" if isinstance(value, float) else type(value).__name__
 
 
+def _digits(value: float, error: float) -> str:
+    """`value` with enough significant digits to show an error of `error` (6 at least)."""
+    scale = max(abs(value), error, 1e-300)
+    digits = min(17, max(6, int(np.ceil(np.log10(scale / max(error, 1e-300)))) + 2))
+    return f"{value:.{digits}g}"
+
+
 def _array_mismatch(path: str, expected: np.ndarray, actual: np.ndarray) -> Mismatch | None:
     if actual.shape != expected.shape:
         return Mismatch(path, "shape", f"has shape {actual.shape}, expected shape {expected.shape}")
@@ -59,8 +68,10 @@ def _array_mismatch(path: str, expected: np.ndarray, actual: np.ndarray) -> Mism
         path,
         "values",
         f"wrong values: largest error {error[worst]:.3g} at index {list(worst)} "
-        f"(expected {expected[worst]:.6g}, got {actual[worst]:.6g})",
+        f"(expected {_digits(expected[worst], error[worst])}, "
+        f"got {_digits(actual[worst], error[worst])})",
         float(error[worst]),
+        float(error[worst] / max(abs(expected[worst]), ATOL)),
     )
 
 
@@ -120,3 +131,22 @@ def identical(before: object, after: object) -> bool:
             and all(identical(before[k], after[k]) for k in before)
         )
     return before == after
+
+
+# Single precision (float32) agrees with float64 to about 7 significant digits.
+_SINGLE_PRECISION = (1e-8, 1e-4)
+
+
+def precision_hint(mismatches: list[Mismatch]) -> str | None:
+    """A hint when every mismatch is a small relative error, as computing in float32 gives."""
+    low, high = _SINGLE_PRECISION
+    if mismatches and all(
+        m.kind == "values" and m.relative is not None and low <= m.relative <= high
+        for m in mismatches
+    ):
+        return (
+            "your values agree with the reference to only about 4 to 8 significant digits: "
+            "is part of the computation done in single precision (float32) or rounded? "
+            "Grading compares in float64."
+        )
+    return None

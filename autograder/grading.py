@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.backprop_cost import cost_review
-from autograder.compare import compare, describe, identical
+from autograder.compare import compare, describe, identical, precision_hint
 from autograder.dependency_calls import checked_reference, run_recording_calls
 from autograder.diagnose.matching import diagnose
 from autograder.gradient_checks import directional_errors
@@ -184,6 +184,7 @@ def grade_function(
     deadline = time.monotonic() + grader.limits.seconds_per_function
     reference = grader.functions
     first_wrong: tuple[Case, object, object] | None = None
+    all_mismatches = []
 
     for k, case in enumerate(grader.cases(student, spec.name, code), start=1):
         label = f"hidden case {k} ({_sizes(case)})"
@@ -238,6 +239,7 @@ def grade_function(
             if name in failures:
                 continue
             mismatches = compare(expected_quantities[name], quantities[name], name)
+            all_mismatches += mismatches
             message = ""
             if mismatches:
                 message = f"{mismatches[0]} on {label}"
@@ -266,6 +268,8 @@ def grade_function(
         if note:
             review.append(note)
     hints = diagnose(grader.reference, spec.name, *first_wrong) if first_wrong else []
+    precision = precision_hint(all_mismatches) if not hints else None
+    hints += [precision] if precision else []
     uncredited = bool(failures) and INPUTS_CHECK not in failures
     checks = []
     for name in names:
