@@ -136,7 +136,7 @@ def _budget_row(limits: Limits) -> tuple[str, bool]:
     if os.geteuid() != 0:
         memory, cpu = limits.fallback_budget()
         return (
-            f"one budget per worker (no writable cgroups, so RLIMIT_NPROC): "
+            f"one budget per worker (no writable cgroups, so RLIMIT_NPROC in its user namespace): "
             f"{limits.fallback_processes} processes of {megabytes(limits.memory_bytes)} "
             f"each, at most {megabytes(memory)} and {cpu} CPU seconds in all",
             True,

@@ -114,8 +114,11 @@ class Isolation:
             "student code runs as the grading account (root, if the grader runs as root)",
         ]
 
-    def command(self, limits: Limits, workdir: str) -> tuple[list[str], str | None]:
-        """The argv that starts the worker, and the cwd to start it in."""
+    def command(
+        self, limits: Limits, workdir: str, process_cap: int | None = None
+    ) -> tuple[list[str], str | None]:
+        """The argv that starts the worker, and the cwd to start it in. `process_cap`: the
+        RLIMIT_NPROC a sandboxed worker sets itself (where no cgroup caps it)."""
         if not self.sandboxed:
             return [sys.executable, "-I", "-B", str(WORKER.resolve())], workdir
         argv = [self.bwrap, "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
@@ -151,7 +154,8 @@ class Isolation:
         argv += ["--remount-ro", "/", "--chdir", SANDBOX_TMP, "--"]
         python, _ = _interpreter()
         worker = f"{SANDBOX_WORKER}/{WORKER.name}"
-        return argv + [python, "-I", "-S", "-B", worker, SANDBOX_LIB], None
+        cap = [str(process_cap)] if process_cap else []
+        return argv + [python, "-I", "-S", "-B", worker, SANDBOX_LIB, *cap], None
 
 
 def new_workdir() -> str:

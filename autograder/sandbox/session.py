@@ -108,15 +108,18 @@ class WorkerSession:
 
     def start(self) -> None:
         workdir = new_workdir() if not self.isolation.sandboxed else None
-        argv, cwd = self.isolation.command(self.limits, workdir or "")
+        self.cgroup = WorkerCgroup(self.limits, find_layout())
+        cgroup, limits, sandboxed = self.cgroup, self.limits, self.isolation.sandboxed
+        own_cap = not cgroup.paths and os.geteuid() != 0
+        argv, cwd = self.isolation.command(
+            limits, workdir or "", limits.fallback_processes if own_cap else None
+        )
         # What the worker prints before it redirects its output (a failed start).
         self.startup_errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed in close())
-        self.cgroup = WorkerCgroup(self.limits, find_layout())
-        cgroup, limits = self.cgroup, self.limits
 
         def limit_child() -> None:  # runs in the child, between fork and exec
             os.umask(0o022)
-            cgroup.join()
+            cgroup.join(sandboxed)
             limits.apply()
 
         self.process = subprocess.Popen(

@@ -1,12 +1,13 @@
 """The sandboxed worker: runs one student's solution cells and calls their functions.
 
-Started by the grader as `python -I worker.py [LIB]` in a fresh, limited process. Inside
-bubblewrap, LIB is the sandbox folder holding numpy and `course`, and a worker that
-starts as root first becomes uid 65534 for good, before it imports or runs anything
-else. It talks to the grader over its original stdin/stdout,
-which it moves out of the way first: the student's prints go to a capped file and can
-never be mistaken for a message. Everything it sends is data (see wire.py); the grader
-trusts none of it and recomputes every verdict itself.
+Started by the grader as `python -I worker.py [LIB [NPROC]]` in a fresh, limited
+process. Inside bubblewrap, LIB is the sandbox folder holding numpy and `course`, a
+worker that starts as root first becomes uid 65534 for good, before it imports or runs
+anything else, and NPROC (given where no cgroup caps the worker) is the RLIMIT_NPROC it
+sets: counted in its own user namespace, so it is its cap alone. It talks to the grader
+over its original stdin/stdout, which it moves out of the way first: the student's prints
+go to a capped file and can never be mistaken for a message. Everything it sends is data
+(see wire.py); the grader trusts none of it and recomputes every verdict itself.
 """
 
 import os
@@ -26,6 +27,10 @@ def _drop_root():
 
 if len(sys.argv) > 1:  # inside the sandbox (see autograder/sandbox/isolation.py)
     _drop_root()
+if len(sys.argv) > 2:  # no cgroup: cap the processes of this user namespace, ours included
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NPROC, (int(sys.argv[2]),) * 2)
 sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[1:2]]
 
 import linecache  # noqa: E402  (after the drop above)

@@ -13,8 +13,9 @@ holds in its private /tmp (tmpfs pages are charged to the cgroup that wrote them
 
 cgroups v2 (one tree) and v1 (a tree per controller) are both supported. Where the
 grader may not create cgroups (an ordinary user without a delegated tree), `kind` is
-"rlimits": then RLIMIT_NPROC caps processes at `Limits.fallback_processes` more than the
-account already runs, and README states the budget that multiplies out to.
+"rlimits": then RLIMIT_NPROC caps processes at `Limits.fallback_processes`, counted in
+the worker's own user namespace inside bubblewrap (the worker sets it), or over what the
+account already runs without bubblewrap; README states the budget that multiplies out to.
 """
 
 from __future__ import annotations
@@ -125,13 +126,15 @@ class WorkerCgroup:
     def kind(self) -> str:
         return f"cgroups v{self.version}" if self.paths else "rlimits"
 
-    def join(self) -> None:
-        """Called in the child before exec: put it under the budget."""
+    def join(self, sandboxed: bool) -> None:
+        """Called in the child before exec: put it under the budget. Without cgroups a
+        sandboxed worker caps its processes itself, inside its own user namespace (see
+        worker.py); a plain one gets RLIMIT_NPROC over what the account already runs."""
         if self.paths:
             for path in set(self.paths.values()):
                 with open(path / "cgroup.procs", "w") as procs:
                     procs.write(str(os.getpid()))
-        elif os.geteuid() != 0:  # root is exempt from RLIMIT_NPROC
+        elif os.geteuid() != 0 and not sandboxed:  # root is exempt from RLIMIT_NPROC
             already = _processes_of(os.getuid())
             limit = already + self.limits.fallback_processes
             resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
