@@ -9,3 +9,7 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 
 # nbgrader autograde runs every cell in one kernel; keep a runaway cell from hanging it.
 c.Execute.timeout = 60
+
+# An assignment's grading package (source/<assignment>/grading/: reference cases, known
+# mistakes as patches on the solutions) is for the grader only: never copied to release/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "grading"]

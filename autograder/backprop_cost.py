@@ -12,7 +12,7 @@ inputs, both as CPU time of the worker measured by the grader (the worker's cgro
 A ratio above COST_RATIO lists the function in `needs_review`: the instructor judges,
 the score does not change. Measured on this project's machine with the implementations
 of tests/hostile/numerical_differentiation.py: honest backward functions cost 1.0-1.5
-forward passes on the probe; numerical ones 60 (complex step, rnn_cell_backward) to
+forward passes on the probe; numerical ones 46 (complex step, the RNN cell) to
 several thousand.
 """
 
@@ -22,11 +22,9 @@ import time
 
 import numpy as np
 
+from autograder.assignment import FunctionSpec
 from autograder.sandbox.session import WorkerFailure
-from autograder.specs import FunctionSpec, build_case
 
-# Larger than any hidden case, so the work dominates the call's fixed costs.
-PROBE_SIZES = {"n_x": 24, "n_a": 24, "n_y": 4, "m": 8, "T_x": 3}
 COST_RATIO = 10.0
 REPEATS = 2  # the least of two calls: a page fault or a cold cache only adds time
 PROBE_SEED = 20261201
@@ -56,7 +54,10 @@ def cost_review(grader, session, spec: FunctionSpec) -> str | None:
     seconds = grader.limits.seconds_per_function
     deadline = time.monotonic() + seconds
     rng = np.random.default_rng(PROBE_SEED)
-    case = build_case(spec.name, rng, grader.functions, sizes=PROBE_SIZES)
+    # Larger than any hidden case (`Assignment.probe_sizes`), so the work dominates the
+    # call's fixed costs.
+    sizes = grader.assignment.probe_sizes
+    case = grader.assignment.build_case(spec.name, rng, grader.functions, sizes=sizes)
     forward_args = tuple(case.primal[key] for key in spec.forward_inputs)
     try:
         forward = _cpu_call(session, spec.forward, forward_args, deadline)

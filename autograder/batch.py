@@ -24,7 +24,6 @@ from tqdm import tqdm
 
 from autograder.grading import Grader, grade_parsed, ungradable
 from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
-from autograder.reference import GRADED_FUNCTIONS
 from autograder.sandbox.worker_cgroup import find_layout, remove_stale_cgroups
 
 
@@ -115,14 +114,16 @@ def _pick_notebook(student: str, notebooks: list[Path], expected: str) -> Submis
     )
 
 
-def _choose(submission: Submission) -> tuple[Path, ParsedNotebook | NotebookError, str]:
+def _choose(
+    submission: Submission, functions: tuple[str, ...]
+) -> tuple[Path, ParsedNotebook | NotebookError, str]:
     """Of several notebooks, none with the expected name: the one with the most solution
     cells of the graded functions (the first by name on a tie)."""
     best = None
     for path in submission.candidates:
         try:
             parsed: ParsedNotebook | NotebookError = read_notebook(path)
-            count = len(solution_cells(parsed, GRADED_FUNCTIONS)[0])
+            count = len(solution_cells(parsed, functions)[0])
         except NotebookError as error:
             parsed, count = error, -1
         if best is None or count > best[2]:
@@ -155,7 +156,7 @@ def grade_one(submission: Submission, grader: Grader | None = None) -> tuple[str
         return submission.student, ungradable(grader, "\n".join(review))
     try:
         if submission.notebook is None:
-            path, parsed, choice = _choose(submission)
+            path, parsed, choice = _choose(submission, grader.assignment.function_names)
             review.append(choice)
         else:
             path, parsed = submission.notebook, None
@@ -163,7 +164,7 @@ def grade_one(submission: Submission, grader: Grader | None = None) -> tuple[str
             parsed = read_notebook(path)
         if isinstance(parsed, NotebookError):
             raise parsed
-        notes = solution_cells(parsed, GRADED_FUNCTIONS)[2]
+        notes = solution_cells(parsed, grader.assignment.function_names)[2]
         result = grade_parsed(grader, submission.student, parsed)
     except NotebookError as error:
         notes, result = [], ungradable(grader, str(error))

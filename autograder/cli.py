@@ -8,8 +8,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from autograder.assignment import assignment_names, load_assignment
 from autograder.batch import find_submissions, grade_class
-from autograder.course_layout import ASSIGNMENT, CourseLayout
+from autograder.course_layout import CourseLayout
 from autograder.demo_class import build_demo_class
 from autograder.doctor import run_doctor
 from autograder.gradebook import record_in_gradebook
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     grade = commands.add_parser(
         "grade", parents=[course], help="grade every submission of an assignment"
     )
-    grade.add_argument("assignment", help=f"assignment name, e.g. {ASSIGNMENT}")
+    grade.add_argument("assignment", help="assignment name (a folder of source/)")
     grade.add_argument("--submitted", type=Path, help="folder of submissions (default: submitted/)")
     grade.add_argument("--student", nargs="+", help="grade only these students")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers")
@@ -116,9 +117,9 @@ def grade(
     source = layout.source_notebook(assignment)
     isolation = Isolation.detect(use_bwrap=use_bwrap)
     announce_isolation(isolation)
-    grader = Grader(
-        load_reference_source(source), read_secret(layout, create=True), isolation=isolation
-    )
+    plugin = load_assignment(layout.root, assignment)
+    reference = load_reference_source(source, plugin)
+    grader = Grader(plugin, reference, read_secret(layout, create=True), isolation=isolation)
     submitted = submitted or layout.submitted
     submissions = find_submissions(submitted, assignment, source.name, students)
     if not submissions:
@@ -144,23 +145,28 @@ def grade(
 
 
 def run_demo(layout: CourseLayout, jobs: int, progress: bool) -> int:
-    """Build a demo class in `demo/` (its own course directory) and grade it."""
+    """Build a demo class of every assignment in `demo/` (its own course directory) and
+    grade it."""
     demo = CourseLayout(layout.root / "demo")
     shutil.rmtree(demo.root, ignore_errors=True)
-    shutil.copytree(layout.source_notebook().parent, demo.root / "source" / ASSIGNMENT)
+    demo.root.mkdir(parents=True)
     shutil.copy(layout.root / "nbgrader_config.py", demo.root / "nbgrader_config.py")
-    release = layout.release_notebook()
-    if not release.is_file():
-        print(
-            f"{release} is missing: run `nbgrader generate_assignment {ASSIGNMENT}` first",
-            file=sys.stderr,
-        )
-        return 1
-    students = build_demo_class(
-        load_reference_source(layout.source_notebook()), release, demo.submitted, ASSIGNMENT
-    )
-    print(f"demo class of {len(students)} students in {demo.submitted}")
-    return grade(demo, ASSIGNMENT, jobs=jobs, progress=progress)
+    status = 0
+    for name in assignment_names(layout.root):
+        release = layout.release_notebook(name)
+        if not release.is_file():
+            print(
+                f"{release} is missing: run `nbgrader generate_assignment {name}` first",
+                file=sys.stderr,
+            )
+            return 1
+        shutil.copytree(layout.source_notebook(name).parent, demo.root / "source" / name)
+        plugin = load_assignment(demo.root, name)
+        reference = load_reference_source(demo.source_notebook(name), plugin)
+        students = build_demo_class(reference, plugin, release, demo.submitted)
+        print(f"\n{name}: demo class of {len(students)} students in {demo.submitted}")
+        status = max(status, grade(demo, name, jobs=jobs, progress=progress))
+    return status
 
 
 def print_table(results: dict) -> None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-ASSIGNMENT = "rnn_step_by_step"
-NOTEBOOK = "rnn_step_by_step.ipynb"
-
 
 def find_course_root(start: Path | None = None) -> Path:
     """Return the nearest folder, from `start` upwards, that holds `nbgrader_config.py`."""
@@ -30,7 +27,7 @@ class CourseLayout:
     def discover(cls, start: Path | None = None) -> CourseLayout:
         return cls(find_course_root(start))
 
-    def source_notebook(self, assignment: str = ASSIGNMENT) -> Path:
+    def source_notebook(self, assignment: str) -> Path:
         """The instructor's solution notebook of `assignment`."""
         notebooks = sorted((self.root / "source" / assignment).glob("*.ipynb"))
         if len(notebooks) != 1:
@@ -39,7 +36,7 @@ class CourseLayout:
             )
         return notebooks[0]
 
-    def release_notebook(self, assignment: str = ASSIGNMENT) -> Path:
+    def release_notebook(self, assignment: str) -> Path:
         return self.root / "release" / assignment / self.source_notebook(assignment).name
 
     @property

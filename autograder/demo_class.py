@@ -2,54 +2,21 @@
 
 A submission is the release notebook with some solution cells filled in, exactly as a
 student would hand it in. Correct code comes from the solution notebook; mistakes are
-the catalogue's patches on it, so no solution is ever written out a second time.
+the catalogue's patches on it, so no solution is ever written out a second time. Who is
+in the demo class is the assignment's choice (`Assignment.demo_students`).
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from autograder.assignment import Assignment, DemoStudent
 from autograder.atomic_files import write_text_atomic
-from autograder.diagnose.catalogue import MISTAKES, patched_source
-from autograder.reference import GRADED_FUNCTIONS, ReferenceSource
-
-HOSTILE_CODE = {
-    # Tries to pass every test by patching numpy's comparisons and the course's checks.
-    "rnn_cell_forward": '''import numpy as np
-np.allclose = lambda *args, **kwargs: True
-np.testing.assert_allclose = lambda *args, **kwargs: None
-print("score: 100/100")
-
-def rnn_cell_forward(xt, a_prev, parameters):
-    """Returns garbage of the right shapes."""
-    n_a, m = a_prev.shape
-    n_y = parameters["Wya"].shape[0]
-    return np.zeros((n_a, m)), np.zeros((n_y, m)), (a_prev, a_prev, xt, parameters)
-''',
-    # Tries to read the instructor's solution notebook and the course secret.
-    "rnn_forward": """import glob, os
-
-def rnn_forward(x, a0, parameters):
-    stolen = []
-    for pattern in ("/**/source/**/*.ipynb", "/**/.course_secret", "/work/**/*.ipynb"):
-        stolen += glob.glob(pattern, recursive=True)
-    raise RuntimeError(f"found {len(stolen)} private files: {stolen[:3]}")
-""",
-    # Never returns.
-    "rnn_cell_backward": """def rnn_cell_backward(da_next, cache):
-    while True:
-        pass
-""",
-    # Kills its own process.
-    "rnn_backward": """import os
-
-def rnn_backward(da, caches):
-    os._exit(0)
-""",
-}
+from autograder.diagnose.patches import patched_source
+from autograder.reference import ReferenceSource
 
 
 def read_release(release: Path) -> dict:
@@ -66,20 +33,37 @@ def fill_solution_cells(release: dict, code: Mapping[str, str]) -> dict:
     return notebook
 
 
-def correct_code(reference: ReferenceSource, functions=GRADED_FUNCTIONS) -> dict[str, str]:
-    return {name: reference.solutions[name] for name in functions}
+def correct_code(
+    reference: ReferenceSource, functions: Iterable[str] | None = None
+) -> dict[str, str]:
+    """The solution cells of `functions` (default: every graded function)."""
+    names = reference.function_names if functions is None else functions
+    return {name: reference.solutions[name] for name in names}
 
 
-def mistaken_code(reference: ReferenceSource, mistake_ids: list[str]) -> dict[str, str]:
+def mistaken_code(
+    reference: ReferenceSource, assignment: Assignment, mistake_ids: Iterable[str]
+) -> dict[str, str]:
     """Correct code for every function, with the given catalogue mistakes made (at most
     one per function)."""
     code = correct_code(reference)
-    for mistake in MISTAKES:
-        if mistake.id in mistake_ids:
+    wanted = set(mistake_ids)
+    for mistake in assignment.mistakes:
+        if mistake.id in wanted:
             code[mistake.function] = patched_source(
                 reference, mistake.function, mistake.find, mistake.replace
             )
     return code
+
+
+def student_code(
+    reference: ReferenceSource, assignment: Assignment, student: DemoStudent
+) -> dict[str, str]:
+    """The solution cells of one demo student (unanswered ones are left as released)."""
+    code = mistaken_code(reference, assignment, student.mistakes)
+    for name in student.unanswered:
+        del code[name]
+    return {**code, **student.cells}
 
 
 def write_submission(
@@ -90,31 +74,13 @@ def write_submission(
     return path
 
 
-def demo_students(reference: ReferenceSource) -> dict[str, dict[str, str]]:
-    """Student id -> solution cell code, for the demo class."""
-    by_function = {}
-    for mistake in MISTAKES:
-        by_function.setdefault(mistake.function, mistake.id)
-    return {
-        "ada_correct": correct_code(reference),
-        "ben_rnn_mistakes": mistaken_code(
-            reference, [by_function["rnn_cell_forward"], by_function["rnn_backward"]]
-        ),
-        "cai_lstm_mistakes": mistaken_code(
-            reference, [by_function["lstm_cell_backward"], by_function["lstm_forward"]]
-        ),
-        "dee_incomplete": correct_code(reference, GRADED_FUNCTIONS[:4]),
-        "eve_hostile": {**correct_code(reference), **HOSTILE_CODE},
-    }
-
-
 def build_demo_class(
-    reference: ReferenceSource, release: Path, submitted: Path, assignment: str
+    reference: ReferenceSource, assignment: Assignment, release: Path, submitted: Path
 ) -> list[str]:
+    """Write the assignment's demo class into `submitted`; returns the student ids."""
     template = read_release(release)
-    students = demo_students(reference)
-    for student, code in students.items():
-        write_submission(
-            submitted, student, assignment, release.name, fill_solution_cells(template, code)
-        )
-    return list(students)
+    for student, plan in assignment.demo_students.items():
+        code = student_code(reference, assignment, plan)
+        notebook = fill_solution_cells(template, code)
+        write_submission(submitted, student, assignment.name, release.name, notebook)
+    return list(assignment.demo_students)

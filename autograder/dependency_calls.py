@@ -1,6 +1,7 @@
 """A graded function's calls to its dependencies, answered by the grader's reference.
 
-While e.g. `rnn_forward` is graded, its calls to `rnn_cell_forward` run the reference in
+While a function is graded (a pass over a sequence, say), its calls to the graded
+functions it depends on (the cell of that pass) run the reference in
 the grading process, so that one bug is not punished twice. Their arguments are data the
 student chose: broadcasting 8-dimensional arrays or long nested lists could make the
 reference build a huge result in the grader itself. So a call is answered only if its

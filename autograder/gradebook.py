@@ -37,11 +37,14 @@ class GradebookError(RuntimeError):
 
 
 def record_in_gradebook(
-    course_root: Path, results: dict[str, Any], notebook: str = "rnn_step_by_step"
+    course_root: Path, results: dict[str, Any], notebook: str | None = None
 ) -> None:
-    """Set every student's auto scores in <course_root>/gradebook.db, one transaction each."""
+    """Set every student's auto scores in <course_root>/gradebook.db, one transaction each.
+
+    notebook: the notebook's name without .ipynb (default: the assignment's name)."""
     course_root = Path(course_root).resolve()
     assignment: str = results["assignment"]
+    notebook = notebook or assignment
     students: dict[str, dict[str, Any]] = results["students"]
     max_scores = grade_cell_max_scores(students)
     url = f"sqlite:///{course_root / 'gradebook.db'}"

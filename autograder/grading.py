@@ -12,18 +12,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.assignment import Assignment, Case, FunctionSpec
 from autograder.backprop_cost import cost_review
 from autograder.compare import compare, describe, identical, precision_hint
 from autograder.dependency_calls import checked_reference, run_recording_calls
 from autograder.diagnose.matching import diagnose
 from autograder.gradient_checks import directional_errors
 from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
-from autograder.reference import GRADED_FUNCTIONS, ReferenceSource
+from autograder.reference import ReferenceSource
 from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits, megabytes
 from autograder.sandbox.session import WorkerFailure, WorkerSession
-from autograder.specs import SPECS, Case, FunctionSpec, build_case, case_rng, code_digest
+from autograder.seeds import case_rng, code_digest
 from autograder.tolerances import GRADCHECK_MAX_ERROR
 
 CASES_PER_FUNCTION = 3
@@ -38,6 +39,7 @@ NOT_CREDITED = (
 class Grader:
     """Everything grading needs besides the submission; cheap to share between jobs."""
 
+    assignment: Assignment
     reference: ReferenceSource
     secret: bytes
     limits: Limits = field(default_factory=Limits)
@@ -46,11 +48,14 @@ class Grader:
 
     def __post_init__(self) -> None:
         self.functions = self.reference.functions()
+        self.specs = self.assignment.specs
 
     def cases(self, student: str, function: str, code: str = "") -> list[Case]:
         """The hidden cases of `function` for `student`'s code (a `code_digest`)."""
         return [
-            build_case(function, case_rng(self.secret, student, function, k, code), self.functions)
+            self.assignment.build_case(
+                function, case_rng(self.secret, student, function, k, code), self.functions
+            )
             for k in range(self.cases_per_function)
         ]
 
@@ -94,8 +99,8 @@ def student_result(functions: dict[str, dict], error: str | None, review: list[s
 def ungradable(grader: Grader, message: str) -> dict:
     """The result of a submission that could not be read at all."""
     functions = {
-        name: failed_function(SPECS[name], grader.reference.points[name], message)
-        for name in GRADED_FUNCTIONS
+        name: failed_function(spec, grader.reference.points[name], message)
+        for name, spec in grader.specs.items()
     }
     return student_result(functions, message, [message])
 
@@ -104,13 +109,14 @@ def ungradable(grader: Grader, message: str) -> dict:
 
 
 def _sizes(case: Case) -> str:
-    keys = ("n_x", "n_a", "n_y", "m") if "_cell_" in case.function else tuple(case.sizes)
-    return ", ".join(f"{k} = {case.sizes[k]}" for k in keys)
+    return ", ".join(f"{key} = {size}" for key, size in case.sizes.items())
 
 
 def _raised_message(
-    function: str, header: dict, case_label: str, limits: Limits, processes: int
+    function: str, header: dict, case_label: str, limits: Limits, processes: int, memory: str
 ) -> str:
+    """What the student reads when `function` raised; `memory` is the assignment's hint
+    for running out of memory."""
     text = f"{function} raised {header.get('type')} on {case_label}: {header.get('message')}"
     where = header.get("where")
     if isinstance(where, dict) and where.get("cell") == function:
@@ -122,8 +128,7 @@ def _raised_message(
     elif header.get("type") == "MemoryError":
         text = (
             f"{function} ran out of memory on {case_label}: it may use at most "
-            f"{megabytes(limits.memory_bytes)}; are you building far larger arrays than "
-            "the (n_a, m, T_x) ones it needs?"
+            f"{megabytes(limits.memory_bytes)}" + (f"; {memory}" if memory else "")
         )
     elif header.get("type") == "RecursionError":
         text += " (a function that calls itself without end?)"
@@ -183,6 +188,7 @@ def grade_function(
     failures: dict[str, str] = {}
     deadline = time.monotonic() + grader.limits.seconds_per_function
     reference = grader.functions
+    mistakes = grader.assignment.mistakes
     first_wrong: tuple[Case, object, object] | None = None
     all_mismatches = []
 
@@ -201,7 +207,7 @@ def grade_function(
                 timeout_message=(
                     f"your {spec.name} ran for more than {grader.limits.seconds_per_function:.0f}"
                     f" s on {label}: does every loop terminate"
-                    + ("?" if "_cell_" in spec.name else " (the loop over the T_x time steps)?")
+                    + (f" {spec.loop_hint}?" if spec.loop_hint else "?")
                 ),
             )
         except WorkerFailure as failure:
@@ -209,9 +215,12 @@ def grade_function(
             return failed_function(spec, points, f"{where}{failure}")
         if reply.header["op"] == "raised":
             processes = getattr(session, "process_cap", grader.limits.processes)
-            message = _raised_message(spec.name, reply.header, label, grader.limits, processes)
+            memory = grader.assignment.memory_hint
+            message = _raised_message(
+                spec.name, reply.header, label, grader.limits, processes, memory
+            )
             raised = (str(reply.header.get("type")), str(reply.header.get("message")))
-            hints = diagnose(grader.reference, spec.name, case, raised=raised)
+            hints = diagnose(grader.reference, mistakes, spec.name, case, raised=raised)
             return failed_function(spec, points, _with_hints(message, hints))
         try:
             value = wire.decode(reply.header.get("value"), reply.buffers)
@@ -230,6 +239,7 @@ def grade_function(
                 quantities,
                 reference,
                 case_rng(grader.secret, student, f"{spec.name}/gradient-check", k, code),
+                grader.assignment.gradient_loss,
             )
             if spec.is_backward
             else {}
@@ -267,7 +277,7 @@ def grade_function(
         note = cost_review(grader, session, spec)
         if note:
             review.append(note)
-    hints = diagnose(grader.reference, spec.name, *first_wrong) if first_wrong else []
+    hints = diagnose(grader.reference, mistakes, spec.name, *first_wrong) if first_wrong else []
     precision = precision_hint(all_mismatches) if not hints else None
     hints += [precision] if precision else []
     uncredited = bool(failures) and INPUTS_CHECK not in failures
@@ -295,15 +305,16 @@ def grade_notebook(grader: Grader, student: str, notebook: Path) -> dict:
 
 
 def grade_parsed(grader: Grader, student: str, parsed: ParsedNotebook) -> dict:
-    cells, unusable, review = solution_cells(parsed, GRADED_FUNCTIONS)
+    names = grader.assignment.function_names
+    cells, unusable, review = solution_cells(parsed, names)
     code = code_digest(cells)
     results: dict[str, dict] = {}
     skipped: dict[str, str] = {}  # cells left out after their top-level code hung or crashed
     session: WorkerSession | None = None
     loaded: dict = {}
     try:
-        for name in GRADED_FUNCTIONS:
-            spec, points = SPECS[name], grader.reference.points[name]
+        for name in names:
+            spec, points = grader.specs[name], grader.reference.points[name]
             if name in unusable:
                 results[name] = failed_function(spec, points, unusable[name])
                 continue
@@ -334,7 +345,7 @@ def _start(grader: Grader, cells: dict[str, str], skipped: dict[str, str]):
         session.start()
         usable = {n: c for n, c in cells.items() if n not in skipped}
         try:
-            loaded = session.load(grader.reference.setup, usable, list(GRADED_FUNCTIONS))
+            loaded = session.load(grader.reference.setup, usable, list(grader.specs))
             return session, loaded
         except WorkerFailure as failure:
             session.close()

@@ -11,26 +11,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+from autograder.assignment import assignment_names, load_assignment
 from autograder.course_layout import CourseLayout
 from autograder.grading import Grader, grade_function
 from autograder.reference import course_reference
 from autograder.sandbox.in_process import InProcessSession
 from autograder.secret import read_secret
-from autograder.specs import SPECS
 
 NBGRADER_STUDENT = "nbgrader-autograde"
 
 
 @cache
-def _grader() -> Grader:
+def _grader(function: str) -> Grader:
+    """The grader of the assignment that grades `function`."""
     layout = CourseLayout.discover()
-    return Grader(course_reference(layout.root), read_secret(layout, create=False))
+    for name in assignment_names(layout.root):
+        assignment = load_assignment(layout.root, name)
+        if function in assignment.function_names:
+            reference = course_reference(layout.root, name)
+            return Grader(assignment, reference, read_secret(layout, create=False))
+    raise LookupError(f"no assignment of {layout.root} grades a function {function!r}")
 
 
 def assert_passes_hidden_checks(function: str, implementation: Callable) -> None:
     """Raise AssertionError listing every failed hidden check of `implementation`."""
+    grader = _grader(function)
     result = grade_function(
-        _grader(), InProcessSession({function: implementation}), NBGRADER_STUDENT, SPECS[function]
+        grader,
+        InProcessSession({function: implementation}),
+        NBGRADER_STUDENT,
+        grader.specs[function],
     )
     failed = [c for c in result["checks"] if not c["passed"]]
     if failed:

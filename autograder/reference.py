@@ -1,7 +1,7 @@
-"""The instructor's reference functions, taken from the solution notebook in `source/`.
+"""The instructor's reference functions, taken from an assignment's solution notebook.
 
-The solution notebook is the only place a solution exists. The grader reads its
-`imports` cell and its solution cells and runs them in its own process: this is the
+The solution notebook is the only place a solution exists. The grader reads its setup
+(imports) cell and its solution cells and runs them in its own process: this is the
 instructor's code, so it is trusted (student code never runs here).
 """
 
@@ -12,20 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from autograder.assignment import Assignment, load_assignment
 from autograder.course_layout import CourseLayout
 from autograder.notebook import read_notebook
-
-GRADED_FUNCTIONS = (
-    "rnn_cell_forward",
-    "rnn_forward",
-    "rnn_cell_backward",
-    "rnn_backward",
-    "lstm_cell_forward",
-    "lstm_forward",
-    "lstm_cell_backward",
-    "lstm_backward",
-)
-SETUP_CELL = "imports"
 
 
 def test_cell_id(function: str) -> str:
@@ -35,8 +24,12 @@ def test_cell_id(function: str) -> str:
 
 @dataclass(frozen=True)
 class ReferenceSource:
-    """The code of the solution notebook that grading needs, as text."""
+    """The code of the solution notebook that grading needs, as text.
 
+    function_names: the graded functions, in grading order.
+    """
+
+    function_names: tuple[str, ...]
     setup: str
     solutions: Mapping[str, str]
     points: Mapping[str, float]
@@ -49,35 +42,36 @@ class ReferenceSource:
         """
         namespace: dict = {"__name__": "reference"}
         exec(compile(self.setup, "<reference imports>", "exec"), namespace)
-        for name in GRADED_FUNCTIONS:
+        for name in self.function_names:
             code = (replacements or {}).get(name, self.solutions[name])
             exec(compile(code, f"<reference {name}>", "exec"), namespace)
         return namespace
 
     def functions(self, replacements: Mapping[str, str] | None = None) -> dict[str, Callable]:
         namespace = self.namespace(replacements)
-        return {name: namespace[name] for name in GRADED_FUNCTIONS}
+        return {name: namespace[name] for name in self.function_names}
 
 
-def load_reference_source(notebook: Path) -> ReferenceSource:
+def load_reference_source(notebook: Path, assignment: Assignment) -> ReferenceSource:
     """Read the setup cell, solution cells and points from the solution notebook."""
     parsed = read_notebook(notebook)
-    missing = [
-        grade_id
-        for grade_id in (SETUP_CELL, *GRADED_FUNCTIONS, *map(test_cell_id, GRADED_FUNCTIONS))
-        if grade_id not in parsed.cells
-    ]
+    names = assignment.function_names
+    wanted = (assignment.setup_cell, *names, *map(test_cell_id, names))
+    missing = [grade_id for grade_id in wanted if grade_id not in parsed.cells]
     if missing:
         raise ValueError(f"{notebook}: the solution notebook lacks cells {missing}")
     return ReferenceSource(
-        setup=parsed.cells[SETUP_CELL].source,
-        solutions={name: parsed.cells[name].source for name in GRADED_FUNCTIONS},
-        points={name: parsed.cells[test_cell_id(name)].points for name in GRADED_FUNCTIONS},
+        function_names=names,
+        setup=parsed.cells[assignment.setup_cell].source,
+        solutions={name: parsed.cells[name].source for name in names},
+        points={name: parsed.cells[test_cell_id(name)].points for name in names},
     )
 
 
 @cache
-def course_reference(root: Path | None = None) -> ReferenceSource:
-    """The reference of the course whose root is `root` (default: found from the cwd)."""
-    layout = CourseLayout(root) if root else CourseLayout.discover()
-    return load_reference_source(layout.source_notebook())
+def course_reference(root: Path, assignment: str) -> ReferenceSource:
+    """The reference of `assignment` in the course whose root is `root`."""
+    layout = CourseLayout(root)
+    return load_reference_source(
+        layout.source_notebook(assignment), load_assignment(root, assignment)
+    )

@@ -32,15 +32,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from autograder.demo_class import (
-    correct_code,
-    fill_solution_cells,
-    mistaken_code,
-    read_release,
-    write_submission,
-)
-from autograder.diagnose.catalogue import MISTAKES, Mistake, PatchError, patched_source
-from autograder.reference import GRADED_FUNCTIONS, ReferenceSource, load_reference_source
+from autograder.assignment import Mistake
+from autograder.demo_class import correct_code, fill_solution_cells, read_release, write_submission
+from autograder.diagnose import PatchError, patched_source
+from autograder.reference import ReferenceSource, load_reference_source
+from tests.assignments import GRADED_FUNCTIONS, MISTAKES, RNN, mistaken_code
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "rnn_step_by_step"
@@ -126,7 +122,7 @@ def build_scratch_course(
         for folder in ("source", "release"):
             drop_figure_cells(scratch / folder / ASSIGNMENT / NOTEBOOK)
 
-    reference = load_reference_source(scratch / "source" / ASSIGNMENT / NOTEBOOK)
+    reference = load_reference_source(scratch / "source" / ASSIGNMENT / NOTEBOOK, RNN)
     template = read_release(scratch / "release" / ASSIGNMENT / NOTEBOOK)
     honest = students - mistaken
     plan = {f"correct{i:02d}": [] for i in range(1, honest + 1)}

@@ -48,11 +48,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # tests/ is not installed
 
+from autograder.assignment import Case  # noqa: E402
 from autograder.diagnose import patched_source  # noqa: E402
-from autograder.reference import ReferenceSource, course_reference  # noqa: E402
-from autograder.specs import Case, build_case, case_rng  # noqa: E402
+from autograder.reference import ReferenceSource  # noqa: E402
+from autograder.seeds import case_rng  # noqa: E402
 from autograder.tolerances import ATOL, RTOL  # noqa: E402
-from tests.correct_variants import VARIANTS  # noqa: E402
+from tests.assignments import VARIANTS, build_case, course_reference  # noqa: E402
 from tests.hostile.numerical_differentiation import NUMERICAL_BACKWARD  # noqa: E402
 
 SECRET = b"benchmarks/tolerances.py"  # fixed: the same cases on every run

@@ -13,8 +13,9 @@ from functools import cache
 
 import numpy as np
 
-from autograder.reference import course_reference
-from autograder.specs import Case, build_case, case_rng
+from autograder.assignment import Case
+from autograder.seeds import case_rng
+from tests.assignments import build_case, course_reference
 
 CASES_PER_FUNCTION = 3
 TEST_SECRET = b"test"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.diagnose.catalogue import MISTAKES
-from autograder.reference import GRADED_FUNCTIONS, load_reference_source
+from autograder.reference import load_reference_source
+from tests.assignments import GRADED_FUNCTIONS, MISTAKES, RNN
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "compare_with_nbgrader.py"
@@ -48,7 +48,7 @@ def test_build_scratch_course(benchmark, tmp_path):
     assert [p.parts[-3] for p in submitted] == sorted(plan)
     assert [ids for ids in plan.values()].count([]) == 2
 
-    reference = load_reference_source(scratch / "source" / assignment / name)
+    reference = load_reference_source(scratch / "source" / assignment / name, RNN)
     by_id = {m.id: m for m in MISTAKES}
     for student, ids in plan.items():
         cells = solution_sources(scratch / "submitted" / student / assignment / name)
@@ -61,7 +61,7 @@ def test_build_scratch_course(benchmark, tmp_path):
 
 def test_mistakes_are_picked_deterministically(benchmark):
     reference = load_reference_source(
-        ROOT / "source" / "rnn_step_by_step" / "rnn_step_by_step.ipynb"
+        ROOT / "source" / "rnn_step_by_step" / "rnn_step_by_step.ipynb", RNN
     )
     picks = benchmark.pick_mistakes(reference, 10)
     assert picks == benchmark.pick_mistakes(reference, 10)

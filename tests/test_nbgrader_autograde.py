@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course_layout import ASSIGNMENT, CourseLayout
+from autograder.course_layout import CourseLayout
 from autograder.demo_class import correct_code, fill_solution_cells, read_release, write_submission
-from autograder.reference import GRADED_FUNCTIONS, course_reference
 from autograder.results import read_results
+from tests.assignments import ASSIGNMENT, GRADED_FUNCTIONS, course_reference
 
 LAYOUT = CourseLayout.discover(Path(__file__).parent)
 BIN = Path(sys.executable).parent
@@ -35,9 +35,9 @@ def run(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
 def course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("nbgrader_course")
     shutil.copy(LAYOUT.root / "nbgrader_config.py", root)
-    shutil.copytree(LAYOUT.source_notebook().parent, root / "source" / ASSIGNMENT)
+    shutil.copytree(LAYOUT.source_notebook(ASSIGNMENT).parent, root / "source" / ASSIGNMENT)
     run(str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force", cwd=root)
-    release = root / "release" / ASSIGNMENT / LAYOUT.source_notebook().name
+    release = root / "release" / ASSIGNMENT / LAYOUT.source_notebook(ASSIGNMENT).name
     reference = course_reference(LAYOUT.root)
     for student, functions in STUDENTS.items():
         notebook = fill_solution_cells(read_release(release), correct_code(reference, functions))

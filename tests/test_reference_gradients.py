@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.reference import course_reference
 from course.checks.backward import CELL_THRESHOLD, SEQUENCE_THRESHOLD, gradient_report
 from course.checks.cases import GRADCHECK_SIZES, Backward
 from course.notation import SIGNATURES
+from tests.assignments import course_reference
 
 REFERENCE = course_reference().functions()
 BACKWARD = ("rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward")

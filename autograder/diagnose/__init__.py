@@ -1,11 +1,5 @@
 """Diagnosis: known mistakes as patches on the reference, matched against wrong answers."""
 
-from autograder.diagnose.catalogue import (
-    MISTAKES,
-    Mistake,
-    PatchError,
-    mistake_functions,
-    patched_source,
-)
+from autograder.diagnose.patches import PatchError, mistake_functions, patched_source
 
-__all__ = ["MISTAKES", "Mistake", "PatchError", "mistake_functions", "patched_source"]
+__all__ = ["PatchError", "mistake_functions", "patched_source"]

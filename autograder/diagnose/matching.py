@@ -1,6 +1,6 @@
 """Match a wrong answer against the catalogue of known mistakes to give a hint.
 
-Each catalogued mistake is the reference with one small patch (see catalogue.py). The
+Each catalogued mistake is the reference with one small patch (see patches.py). The
 grader runs the buggy versions (instructor code, in the grader) on the same hidden case;
 a student whose output and in-place changes are the same as a buggy version's very
 probably made that mistake.
@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import copy
 
+from autograder.assignment import Case, Mistake
 from autograder.compare import compare, identical
-from autograder.diagnose.catalogue import MISTAKES, mistake_functions
+from autograder.diagnose.patches import mistake_functions
 from autograder.reference import ReferenceSource
-from autograder.specs import Case
 
 
 def diagnose(
     reference: ReferenceSource,
+    mistakes: tuple[Mistake, ...],
     function: str,
     case: Case,
     value: object = None,
@@ -29,9 +30,9 @@ def diagnose(
     Either the student's function returned `value` and left its arguments as `args_after`
     (both as decoded by the grader), or it `raised` (exception type name, message).
     """
-    buggy_versions = mistake_functions(reference)
+    buggy_versions = mistake_functions(reference, mistakes)
     hints = []
-    for mistake in MISTAKES:
+    for mistake in mistakes:
         if mistake.function != function or mistake.hint in hints:
             continue
         args = copy.deepcopy(list(case.args))

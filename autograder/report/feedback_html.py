@@ -19,8 +19,8 @@ FEEDBACK_FILE = "feedback.html"
 HOW_IT_WAS_GRADED = (
     "Each function was run on hidden randomized inputs and compared with the reference "
     "solution (type, shape, then values within a small tolerance); backward functions were "
-    "also gradient-checked. Where a function uses another one (for example rnn_forward uses "
-    "rnn_cell_forward), it was graded together with the reference version of the other, so "
+    "also gradient-checked. Where a function uses another one (a pass over a sequence uses "
+    "its cell, say), it was graded together with the reference version of the other, so "
     "one mistake costs points only once. The public checks in your notebook use other "
     "inputs: passing them is a good sign, not a guarantee of full marks."
 )

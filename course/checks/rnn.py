@@ -47,7 +47,7 @@ def _expect_output_bias_only(f: Forward) -> None:
         yt_pred,
         np.broadcast_to(softmax(by), yt_pred.shape),
         "with Wya = 0 every column of yt_pred should be softmax(by): is yt_pred the softmax "
-        "of Wya @ a_next + by?",
+        "of W_ya a⟨t⟩ + b_y?",
     )
 
 

@@ -1,6 +1,6 @@
 """The published sample: one set of inputs per graded function and the outputs the
 instructor's solution gives for them, stored as plain numbers in
-`course/data/public_samples.npz` (written by `python -m autograder.public_samples`).
+`course/data/public_samples.npz` (written by source/rnn_step_by_step/grading/public_samples.py).
 
 Keys are flat, one array each, e.g. "rnn_cell_forward/xt", "rnn_cell_forward/a_next",
 "rnn_cell_forward/parameters/Wax". A backward function's cache is stored field by field

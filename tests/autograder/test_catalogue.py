@@ -11,9 +11,10 @@ from collections import Counter
 
 import pytest
 
-from autograder.diagnose import MISTAKES, Mistake, PatchError, mistake_functions, patched_source
-from autograder.reference import GRADED_FUNCTIONS, course_reference
+from autograder.assignment import Mistake
+from autograder.diagnose import PatchError, patched_source
 from autograder.tolerances import ATOL, RTOL
+from tests.assignments import GRADED_FUNCTIONS, MISTAKES, course_reference, mistake_functions
 from tests.patch_checks import Run, hidden_cases, run_against_reference
 
 

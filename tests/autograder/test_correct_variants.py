@@ -10,9 +10,9 @@ from collections import Counter
 
 import pytest
 
+from autograder.assignment import Variant
 from autograder.diagnose import patched_source
-from autograder.reference import GRADED_FUNCTIONS, course_reference
-from tests.correct_variants import VARIANTS, Variant
+from tests.assignments import GRADED_FUNCTIONS, VARIANTS, course_reference
 from tests.patch_checks import hidden_cases, run_against_reference
 
 VARIANT_RTOL = 1e-9

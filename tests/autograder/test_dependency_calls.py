@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from autograder.dependency_calls import call_mismatch, run_recording_calls, signature
-from autograder.reference import course_reference
-from autograder.specs import build_case
+from tests.assignments import build_case, course_reference
 
 PARAMETERS = ("xt", "a_prev", "parameters")
 

@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from autograder.grading import Grader, grade_function
-from autograder.reference import course_reference
 from autograder.sandbox.in_process import InProcessSession
-from autograder.specs import SPECS
+from tests.assignments import RNN, SPECS, course_reference
 
 REFERENCE = course_reference()
 FUNCTIONS = REFERENCE.functions()
@@ -34,7 +33,7 @@ def in_float32(function):
 
 @pytest.mark.parametrize("function", ["rnn_cell_forward", "lstm_cell_forward", "rnn_backward"])
 def test_float32_code_is_told_about_precision(function):
-    grader = Grader(REFERENCE, b"precision")
+    grader = Grader(RNN, REFERENCE, b"precision")
     session = InProcessSession({function: in_float32(FUNCTIONS[function])})
     result = grade_function(grader, session, "single", SPECS[function])
     failed = [c["message"] for c in result["checks"] if not c["passed"]]
@@ -42,7 +41,7 @@ def test_float32_code_is_told_about_precision(function):
 
 
 def test_a_real_mistake_gets_no_precision_hint():
-    grader = Grader(REFERENCE, b"precision")
+    grader = Grader(RNN, REFERENCE, b"precision")
 
     def wrong(xt, a_prev, parameters):
         a_next, yt_pred, cache = FUNCTIONS["rnn_cell_forward"](xt, a_prev, parameters)

@@ -23,7 +23,7 @@ from matplotlib.transforms import Bbox
 
 import course.figures as figures
 from autograder.course_layout import find_course_root
-from autograder.reference import GRADED_FUNCTIONS, course_reference
+from tests.assignments import GRADED_FUNCTIONS, course_reference
 
 matplotlib.use("Agg")
 

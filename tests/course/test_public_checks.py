@@ -15,11 +15,16 @@ import pytest
 import course
 import course.checks
 import course.notation
-from autograder.diagnose import MISTAKES, mistake_functions, patched_source
-from autograder.reference import GRADED_FUNCTIONS, course_reference
+from autograder.diagnose import patched_source
 from course.checks.cases import PUBLIC_SEED, PUBLIC_SIZES, call, draw_values
 from course.notation import SIGNATURES, Sizes, init_lstm_parameters, lstm_shapes, rnn_shapes
-from tests.correct_variants import VARIANTS
+from tests.assignments import (
+    GRADED_FUNCTIONS,
+    MISTAKES,
+    VARIANTS,
+    course_reference,
+    mistake_functions,
+)
 
 SOURCE = course_reference()
 REFERENCE = SOURCE.functions()

@@ -8,14 +8,15 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from autograder.public_samples import SAMPLE_SIZES, build_samples
-from autograder.reference import GRADED_FUNCTIONS, course_reference
 from course.checks.cases import call
 from course.checks.samples import SAMPLE_FILE, decode_sample, load_sample
 from course.notation import SIGNATURES
+from tests.assignments import GRADED_FUNCTIONS, course_reference, grading_module
 
 REFERENCE = course_reference().functions()
-REBUILD = "rebuild it with `python -m autograder.public_samples`"
+SAMPLES = grading_module("public_samples")
+SAMPLE_SIZES, build_samples = SAMPLES.SAMPLE_SIZES, SAMPLES.build_samples
+REBUILD = "rebuild it with `python source/rnn_step_by_step/grading/public_samples.py`"
 
 
 @pytest.fixture(scope="module")

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from autograder.batch import find_submissions, grade_class
-from autograder.course_layout import ASSIGNMENT, NOTEBOOK, CourseLayout
+from autograder.course_layout import CourseLayout
 from autograder.demo_class import correct_code, fill_solution_cells, read_release
 from autograder.grading import Grader
-from autograder.reference import GRADED_FUNCTIONS, course_reference
 from autograder.report.class_summary import write_class_summary
 from autograder.sandbox.isolation import Isolation
+from tests.assignments import ASSIGNMENT, GRADED_FUNCTIONS, NOTEBOOK, RNN, course_reference
 
 REPO = CourseLayout.discover(Path(__file__).parent).root
 REFERENCE = course_reference(REPO)
@@ -37,7 +37,7 @@ HUGE_OUTPUT_MB = 300
 
 
 def correct_notebook() -> dict:
-    return fill_solution_cells(read_release(CourseLayout(REPO).release_notebook()), CODE)
+    return fill_solution_cells(read_release(CourseLayout(REPO).release_notebook(ASSIGNMENT)), CODE)
 
 
 CODE = correct_code(REFERENCE)
@@ -236,7 +236,7 @@ def no_notebook(folder: Path, nb: dict) -> None:
 
 def symlink_to_solution(folder: Path, nb: dict) -> None:
     """A link to the instructor's solution notebook: grading it would give full marks."""
-    (folder / NOTEBOOK).symlink_to(CourseLayout(REPO).source_notebook())
+    (folder / NOTEBOOK).symlink_to(CourseLayout(REPO).source_notebook(ASSIGNMENT))
 
 
 def named_pipe(folder: Path, nb: dict) -> None:
@@ -308,7 +308,7 @@ def graded(tmp_path_factory):
     """Grade every damaged submission and the intact control in one batch (2 jobs)."""
     isolation = Isolation.detect()
     assert isolation.sandboxed, "these tests need bubblewrap (apt-get install bubblewrap)"
-    grader = Grader(REFERENCE, b"damaged notebooks: test secret", isolation=isolation)
+    grader = Grader(RNN, REFERENCE, b"damaged notebooks: test secret", isolation=isolation)
     root = tmp_path_factory.mktemp("damaged")
     submitted = root / "submitted"
     for case in DAMAGED:

@@ -8,8 +8,8 @@ from autograder.course_layout import CourseLayout
 from autograder.demo_class import fill_solution_cells, read_release
 from autograder.grading import Grader, grade_parsed
 from autograder.notebook import parse_notebook
-from autograder.reference import course_reference
 from autograder.sandbox.isolation import Isolation
+from tests.assignments import ASSIGNMENT, RNN, course_reference
 
 TEST_SECRET = b"test secret: not the course's"
 
@@ -26,14 +26,14 @@ def reference(layout):
 
 @pytest.fixture(scope="session")
 def release_template(layout) -> dict:
-    return read_release(layout.release_notebook())
+    return read_release(layout.release_notebook(ASSIGNMENT))
 
 
 @pytest.fixture(scope="session")
 def grader(reference) -> Grader:
     isolation = Isolation.detect()
     assert isolation.sandboxed, "these tests need bubblewrap (apt-get install bubblewrap)"
-    return Grader(reference, TEST_SECRET, isolation=isolation)
+    return Grader(RNN, reference, TEST_SECRET, isolation=isolation)
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from collections import defaultdict
 import pytest
 
 from autograder.demo_class import correct_code
-from autograder.diagnose.catalogue import MISTAKES, patched_source
-from tests.correct_variants import VARIANTS
+from autograder.diagnose import patched_source
+from tests.assignments import MISTAKES, VARIANTS
 
 
 def _rounds(patches):

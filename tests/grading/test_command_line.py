@@ -11,10 +11,10 @@ import pytest
 
 from autograder import cli, doctor
 from autograder.batch import find_submissions, grade_class
-from autograder.course_layout import ASSIGNMENT, CourseLayout
+from autograder.course_layout import CourseLayout
 from autograder.demo_class import build_demo_class
-from autograder.reference import GRADED_FUNCTIONS
 from autograder.sandbox import isolation
+from tests.assignments import ASSIGNMENT, GRADED_FUNCTIONS, RNN
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +23,9 @@ def demo_course(tmp_path_factory, layout, reference) -> CourseLayout:
     loops only cost time here: tests/hostile covers hostile submissions)."""
     root = tmp_path_factory.mktemp("course")
     shutil.copy(layout.root / "nbgrader_config.py", root)
-    shutil.copytree(layout.source_notebook().parent, root / "source" / ASSIGNMENT)
+    shutil.copytree(layout.source_notebook(ASSIGNMENT).parent, root / "source" / ASSIGNMENT)
     course = CourseLayout(root)
-    build_demo_class(reference, layout.release_notebook(), course.submitted, ASSIGNMENT)
+    build_demo_class(reference, RNN, layout.release_notebook(ASSIGNMENT), course.submitted)
     shutil.rmtree(course.submitted / "eve_hostile")
     return course
 
@@ -104,7 +104,9 @@ def test_doctor_states_the_budget_without_cgroups(monkeypatch, capsys):
     if as_root:
         assert "[MISSING] one budget per worker (as root it needs writable cgroups)" in report
     else:
-        assert "[ok] one budget per worker (no writable cgroups, so RLIMIT_NPROC)" in report
+        assert (
+            "[ok] one budget per worker (no writable cgroups, so RLIMIT_NPROC in its user" in report
+        )
 
 
 def test_without_bubblewrap_the_doctor_fails_and_grading_says_what_is_missing(monkeypatch, capsys):

@@ -1,7 +1,7 @@
 """The solution earns full marks, the release stubs earn nothing, with a reason each."""
 
 from autograder.demo_class import correct_code
-from autograder.reference import GRADED_FUNCTIONS
+from tests.assignments import GRADED_FUNCTIONS
 
 
 def test_solution_gets_full_marks(grade_code, reference):

@@ -18,8 +18,8 @@ from autograder.course_layout import CourseLayout
 from autograder.demo_class import correct_code, fill_solution_cells, read_release
 from autograder.grading import Grader, grade_parsed
 from autograder.notebook import parse_notebook
-from autograder.reference import course_reference
 from autograder.sandbox.isolation import Isolation
+from tests.assignments import ASSIGNMENT, RNN, course_reference
 
 REPO = CourseLayout.discover(Path(__file__).parent).root
 REFERENCE = course_reference(REPO)
@@ -35,11 +35,11 @@ def rnn_cell_forward(xt, a_prev, parameters):
 def grader() -> Grader:
     isolation = Isolation.detect()
     assert isolation.sandboxed, "these tests need bubblewrap (apt-get install bubblewrap)"
-    return Grader(REFERENCE, b"hidden inputs test secret", isolation=isolation)
+    return Grader(RNN, REFERENCE, b"hidden inputs test secret", isolation=isolation)
 
 
 def grade(grader: Grader, code: dict[str, str]) -> dict:
-    release = read_release(CourseLayout(REPO).release_notebook())
+    release = read_release(CourseLayout(REPO).release_notebook(ASSIGNMENT))
     return grade_parsed(grader, STUDENT, parse_notebook(fill_solution_cells(release, code)))
 
 

@@ -26,20 +26,21 @@ from pathlib import Path
 import pytest
 
 from autograder.batch import find_submissions, grade_class
-from autograder.course_layout import ASSIGNMENT, NOTEBOOK, CourseLayout
-from autograder.demo_class import (
-    correct_code,
-    fill_solution_cells,
-    mistaken_code,
-    read_release,
-    write_submission,
-)
-from autograder.diagnose.catalogue import MISTAKES
+from autograder.course_layout import CourseLayout
+from autograder.demo_class import correct_code, fill_solution_cells, read_release, write_submission
 from autograder.grading import Grader
-from autograder.reference import GRADED_FUNCTIONS, course_reference
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.worker_cgroup import WorkerCgroup, find_layout
+from tests.assignments import (
+    ASSIGNMENT,
+    GRADED_FUNCTIONS,
+    MISTAKES,
+    NOTEBOOK,
+    RNN,
+    course_reference,
+    mistaken_code,
+)
 from tests.hostile.catalogue import CATALOGUE, FULL, Hostile
 
 # Short time limits keep the batch quick; a correct function needs ~10 ms per case.
@@ -87,8 +88,7 @@ def snapshot(root: Path) -> dict[str, str]:
 def make_course(root: Path) -> Path:
     """A course directory: the solution notebook, a secret, a gradebook, no submissions."""
     layout = CourseLayout(REPO)
-    (root / "source" / ASSIGNMENT).mkdir(parents=True)
-    shutil.copy(layout.source_notebook(), root / "source" / ASSIGNMENT / NOTEBOOK)
+    shutil.copytree(layout.source_notebook(ASSIGNMENT).parent, root / "source" / ASSIGNMENT)
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     (root / ".course_secret").write_text(f"hostile-test-secret-{uuid.uuid4().hex}\n")
     with contextlib.closing(sqlite3.connect(root / "gradebook.db")) as db:
@@ -138,12 +138,12 @@ def grader() -> Grader:
     isolation = Isolation.detect()
     assert isolation.sandboxed, "these tests need bubblewrap (apt-get install bubblewrap)"
     secret = b"hostile batch: not the course's secret"
-    return Grader(REFERENCE, secret, limits=LIMITS, isolation=isolation)
+    return Grader(RNN, REFERENCE, secret, limits=LIMITS, isolation=isolation)
 
 
 @pytest.fixture(scope="module")
 def release() -> dict:
-    return read_release(CourseLayout(REPO).release_notebook())
+    return read_release(CourseLayout(REPO).release_notebook(ASSIGNMENT))
 
 
 @pytest.fixture(scope="module")

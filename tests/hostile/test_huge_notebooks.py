@@ -28,8 +28,8 @@ from autograder.notebook import (
     read_notebook,
     solution_cells,
 )
-from autograder.reference import GRADED_FUNCTIONS, course_reference
 from autograder.sandbox.isolation import Isolation
+from tests.assignments import ASSIGNMENT, GRADED_FUNCTIONS, RNN, course_reference
 
 REPO = CourseLayout.discover(Path(__file__).parent).root
 REFERENCE = course_reference(REPO)
@@ -92,7 +92,7 @@ def write_notebook(path: Path, notebook: dict, huge: Mapping[str, Iterator[bytes
 
 
 def correct_notebook() -> dict:
-    return fill_solution_cells(read_release(CourseLayout(REPO).release_notebook()), CODE)
+    return fill_solution_cells(read_release(CourseLayout(REPO).release_notebook(ASSIGNMENT)), CODE)
 
 
 def index_of(notebook: dict, grade_id: str) -> int:
@@ -175,7 +175,7 @@ def assert_bounded(path: Path, seconds: float, grown: float) -> None:
 def grader() -> Grader:
     isolation = Isolation.detect()
     assert isolation.sandboxed, "these tests need bubblewrap (apt-get install bubblewrap)"
-    return Grader(REFERENCE, b"huge notebooks: test secret", isolation=isolation)
+    return Grader(RNN, REFERENCE, b"huge notebooks: test secret", isolation=isolation)
 
 
 def full_marks(result: dict) -> set[str]:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import pytest
 
 from autograder.grading import INPUTS_CHECK, Grader, grade_function
-from autograder.reference import course_reference
 from autograder.sandbox.in_process import InProcessSession
-from autograder.specs import SPECS
+from tests.assignments import RNN, SPECS, course_reference
 from tests.hostile.numerical_differentiation import BACKWARD_FUNCTIONS, NUMERICAL_BACKWARD
 
 REFERENCE = course_reference()
@@ -22,7 +21,7 @@ REFERENCE = course_reference()
 
 @pytest.fixture(scope="module")
 def grader() -> Grader:
-    return Grader(REFERENCE, b"numerical differentiation")
+    return Grader(RNN, REFERENCE, b"numerical differentiation")
 
 
 def grade(grader: Grader, mechanism: str, function: str) -> dict:

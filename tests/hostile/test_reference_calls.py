@@ -19,9 +19,9 @@ from autograder.course_layout import CourseLayout
 from autograder.demo_class import correct_code, fill_solution_cells, read_release
 from autograder.grading import Grader, grade_parsed
 from autograder.notebook import parse_notebook
-from autograder.reference import GRADED_FUNCTIONS, course_reference
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits
+from tests.assignments import ASSIGNMENT, GRADED_FUNCTIONS, RNN, course_reference
 
 REPO = CourseLayout.discover(Path(__file__).parent).root
 REFERENCE = course_reference(REPO)
@@ -64,12 +64,12 @@ def grader() -> Grader:
     isolation = Isolation.detect()
     assert isolation.sandboxed, "these tests need bubblewrap (apt-get install bubblewrap)"
     limits = Limits(seconds_per_function=2.0, load_seconds=2.0)
-    return Grader(REFERENCE, b"reference calls", limits=limits, isolation=isolation)
+    return Grader(RNN, REFERENCE, b"reference calls", limits=limits, isolation=isolation)
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_calls_to_the_reference_cannot_exhaust_the_grader(attack: str, grader: Grader):
-    release = read_release(CourseLayout(REPO).release_notebook())
+    release = read_release(CourseLayout(REPO).release_notebook(ASSIGNMENT))
     hostile = (
         "import numpy as np\n\ndef rnn_forward(x, a0, parameters):"
         + ATTACKS[attack]

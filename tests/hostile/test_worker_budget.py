@@ -20,10 +20,10 @@ from autograder.course_layout import CourseLayout
 from autograder.demo_class import correct_code, fill_solution_cells, read_release
 from autograder.grading import Grader, grade_parsed
 from autograder.notebook import parse_notebook
-from autograder.reference import GRADED_FUNCTIONS, course_reference
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.worker_cgroup import WorkerCgroup, find_layout
+from tests.assignments import ASSIGNMENT, GRADED_FUNCTIONS, RNN, course_reference
 from tests.hostile.catalogue import Cell
 
 REPO = CourseLayout.discover(Path(__file__).parent).root
@@ -129,8 +129,8 @@ def grade_attack(attack: str, with_cgroups: bool) -> dict:
     code = correct_code(REFERENCE)
     fill = {"BUDGET_MB": str(budget_mb(with_cgroups))}
     code[ATTACKED] = cell.render(ATTACKED, REFERENCE.solutions[ATTACKED], fill)
-    release = read_release(CourseLayout(REPO).release_notebook())
-    grader = Grader(REFERENCE, b"worker budget", limits=LIMITS, isolation=Isolation.detect())
+    release = read_release(CourseLayout(REPO).release_notebook(ASSIGNMENT))
+    grader = Grader(RNN, REFERENCE, b"worker budget", limits=LIMITS, isolation=Isolation.detect())
     assert grader.isolation.sandboxed, "these tests need bubblewrap"
     return grade_parsed(
         grader, f"budget-{attack}", parse_notebook(fill_solution_cells(release, code))

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course_layout import ASSIGNMENT, CourseLayout
+from autograder.course_layout import CourseLayout
 from autograder.notebook import read_notebook
-from autograder.reference import GRADED_FUNCTIONS, SETUP_CELL
+from tests.assignments import ASSIGNMENT, GRADED_FUNCTIONS, SETUP_CELL
+
 
 LAYOUT = CourseLayout.discover(Path(__file__).parent)
-SOURCE = LAYOUT.source_notebook()
-RELEASE = LAYOUT.release_notebook()
+SOURCE = LAYOUT.source_notebook(ASSIGNMENT)
+RELEASE = LAYOUT.release_notebook(ASSIGNMENT)
 BIN = Path(sys.executable).parent
 SOLUTION_BLOCK = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 

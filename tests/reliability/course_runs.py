@@ -11,8 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.course_layout import ASSIGNMENT, NOTEBOOK, CourseLayout
+from autograder.course_layout import CourseLayout
 from autograder.demo_class import fill_solution_cells, read_release, write_submission
+from tests.assignments import ASSIGNMENT, NOTEBOOK
 
 REPO = CourseLayout.discover(Path(__file__).parent).root
 RUN_TIMEOUT = 300  # seconds: a hung grader fails the test instead of hanging it
@@ -28,13 +29,12 @@ def make_course(
     """source/, nbgrader_config.py, the secret, one submission per student (solution
     cells; None: a damaged notebook) and a copy of `gradebook` if given."""
     layout = CourseLayout(REPO)
-    (root / "source" / ASSIGNMENT).mkdir(parents=True)
-    shutil.copy(layout.source_notebook(), root / "source" / ASSIGNMENT / NOTEBOOK)
+    shutil.copytree(layout.source_notebook(ASSIGNMENT).parent, root / "source" / ASSIGNMENT)
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     (root / ".course_secret").write_text(secret + "\n")
     if gradebook is not None:
         shutil.copy(gradebook, root / "gradebook.db")
-    release = read_release(layout.release_notebook())
+    release = read_release(layout.release_notebook(ASSIGNMENT))
     for student, code in students.items():
         if code is None:
             folder = root / "submitted" / student / ASSIGNMENT

@@ -19,11 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course_layout import ASSIGNMENT
-from autograder.demo_class import correct_code, mistaken_code
-from autograder.diagnose.catalogue import MISTAKES
+from autograder.demo_class import correct_code
 from autograder.gradebook import _open_gradebook, course_id
-from autograder.reference import GRADED_FUNCTIONS, course_reference
+from tests.assignments import (
+    ASSIGNMENT,
+    GRADED_FUNCTIONS,
+    MISTAKES,
+    course_reference,
+    mistaken_code,
+)
 from tests.reliability.course_runs import (
     REPO,
     finish,

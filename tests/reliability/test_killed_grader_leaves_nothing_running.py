@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograder.demo_class import correct_code
-from autograder.reference import course_reference
+from tests.assignments import course_reference
 from tests.reliability.course_runs import REPO, kill_group, make_course, start_grader
 
 MARKER = f"rnnzz{os.getpid() % 100_000}"  # a process name is at most 15 characters

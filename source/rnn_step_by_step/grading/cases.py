@@ -1,4 +1,4 @@
-"""Hidden inputs: seeded from the course secret and the student id, randomized in size.
+"""Hidden inputs of assignment 1, randomized in size, and the losses of its gradient checks.
 
 Sizes are drawn per case (n_x, n_a, n_y, m pairwise different, so a transposed or
 misplaced axis shows up as a wrong shape) and values are scaled so that tanh and sigmoid
@@ -8,61 +8,17 @@ hide most backward-pass mistakes (the notes' `randn` weights have that problem).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from autograder.assignment import Case
 from course.notation import init_lstm_parameters, init_rnn_parameters
 
 SIZE_CHOICES = range(2, 8)
 T_X_CHOICES = range(2, 6)
-
-
-def code_digest(cells: Mapping[str, str]) -> str:
-    """A digest of the code a submission runs (its solution cells, by name)."""
-    digest = hashlib.sha256()
-    for name in sorted(cells):
-        for part in (name, cells[name]):
-            data = part.encode("utf-8", "surrogatepass")
-            digest.update(len(data).to_bytes(8, "little") + data)
-    return digest.hexdigest()
-
-
-def case_rng(
-    secret: bytes, student: str, function: str, index: int, code: str = ""
-) -> np.random.Generator:
-    """The generator for hidden case `index` of `function` for `student`'s code `code`
-    (a `code_digest`).
-
-    Same secret, student, code, function and index: same inputs, on any machine and
-    whatever the order or parallelism of grading. Any change of the code gives fresh
-    inputs, so hidden inputs a submission reveals (in an error message, say) are of no
-    use to the next one.
-    """
-    message = f"{student}\0{code}\0{function}\0{index}".encode()
-    digest = hmac.new(secret, message, hashlib.sha256).digest()
-    return np.random.default_rng(int.from_bytes(digest[:16], "little"))
-
-
-@dataclass(frozen=True)
-class Case:
-    """One hidden test case of one graded function.
-
-    args: the positional arguments the function is called with (float64 arrays, dicts,
-        tuples and lists of them; never shared with another case).
-    sizes: n_x, n_a, n_y, m, T_x.
-    primal: for backward functions, what the gradient check needs: the forward inputs
-        ("x" or "xt", "a0" or "a_prev", "c_prev", "parameters") and the upstream
-        gradients ("da", or "da_next" and "dc_next").
-    """
-
-    function: str
-    args: tuple
-    sizes: dict[str, int]
-    primal: dict = field(default_factory=dict)
+# The cost probe of backward functions (autograder.backprop_cost): larger than any case.
+PROBE_SIZES = {"n_x": 24, "n_a": 24, "n_y": 4, "m": 8, "T_x": 3}
 
 
 def draw_sizes(rng: np.random.Generator) -> dict[str, int]:
@@ -80,6 +36,8 @@ def build_case(
     backward caches come from `reference`."""
     s = dict(sizes) if sizes else draw_sizes(rng)
     n_x, n_a, n_y, m, T_x = s["n_x"], s["n_a"], s["n_y"], s["m"], s["T_x"]
+    if "_cell_" in function:  # one time step: T_x means nothing to the student here
+        del s["T_x"]
     family = "lstm" if function.startswith("lstm") else "rnn"
     make_parameters = init_lstm_parameters if family == "lstm" else init_rnn_parameters
     parameters = make_parameters(n_x, n_a, n_y, rng, scale=rng.uniform(0.6, 1.2))
@@ -118,3 +76,31 @@ def build_case(
         primal = {"x": x, "a0": a_prev, "parameters": parameters, "da": da}
         return Case(function, (da, caches), s, primal)
     raise KeyError(f"no hidden cases for {function!r}")
+
+
+def gradient_loss(
+    function: str, primal: dict, reference: Mapping[str, Callable]
+) -> Callable[[], float]:
+    """L(θ) for the backward function `function`: the forward output weighted by the
+    case's upstream gradient (L = Σ a ⊙ da, plus Σ c ⊙ dc for the LSTM cell), computed
+    with the reference forward pass, reading θ from the arrays in `primal`."""
+    p = primal
+    if function == "rnn_cell_backward":
+        return lambda: float(
+            np.sum(
+                reference["rnn_cell_forward"](p["xt"], p["a_prev"], p["parameters"])[0]
+                * p["da_next"]
+            )
+        )
+    if function == "lstm_cell_backward":
+
+        def lstm_cell_loss() -> float:
+            a_next, c_next, _, _ = reference["lstm_cell_forward"](
+                p["xt"], p["a_prev"], p["c_prev"], p["parameters"]
+            )
+            return float(np.sum(a_next * p["da_next"]) + np.sum(c_next * p["dc_next"]))
+
+        return lstm_cell_loss
+    family = function.split("_")[0]
+    forward = reference[f"{family}_forward"]
+    return lambda: float(np.sum(forward(p["x"], p["a0"], p["parameters"])[0] * p["da"]))

@@ -1,9 +1,5 @@
-"""The catalogue of mistakes students really make, written as patches on the reference.
-
-A solution exists only in the source notebook, so a mistake is never a copy of one: it is
-a small textual patch (`find` -> `replace`) on the solution cell of one graded function.
-`patched_source` applies a patch; `mistake_functions` runs every patched cell to give the
-buggy version of each function, which `matching.diagnose` compares with a wrong answer.
+"""The catalogue of mistakes students really make in assignment 1, as patches on the
+reference solution cells (see autograder/diagnose/patches.py).
 
 Patches look only at the solution code, from `### BEGIN SOLUTION` to the end of the cell:
 those lines are fixed, while the docstring and prose above them may be edited freely.
@@ -12,52 +8,7 @@ Hints speak to the student in the course notation and never give the fix as code
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from autograder.reference import GRADED_FUNCTIONS, ReferenceSource
-
-SOLUTION_MARKER = "### BEGIN SOLUTION"
-
-
-class PatchError(ValueError):
-    """A patch does not apply to the reference cell (its `find` text is not there once)."""
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """One known mistake: a patch on the reference cell of `function`, and its hint.
-
-    id: stable slug "<function>/<what-went-wrong>".
-    find: exact text of the reference solution code; it must occur there exactly once.
-    replace: the buggy text put in its place.
-    hint: what the student probably did and where to look, 1-2 sentences.
-    """
-
-    id: str
-    function: str
-    find: str
-    replace: str
-    hint: str
-
-
-def patched_source(reference: ReferenceSource, function: str, find: str, replace: str) -> str:
-    """The reference cell of `function` with `find` replaced by `replace` in its solution code.
-
-    Raises PatchError unless `find` occurs exactly once after `### BEGIN SOLUTION` (or in
-    the whole cell if it has no such marker).
-    """
-    if function not in reference.solutions:
-        raise PatchError(f"no reference cell for {function!r}")
-    cell = reference.solutions[function]
-    start = max(cell.find(SOLUTION_MARKER), 0)
-    count = cell.count(find, start)
-    if count != 1:
-        raise PatchError(
-            f"{function}: the patch text {find!r} occurs {count} times in the reference "
-            "solution code, expected exactly once (did the solution cell change?)"
-        )
-    return cell[:start] + cell[start:].replace(find, replace, 1)
+from autograder.assignment import Mistake
 
 
 def _m(function: str, slug: str, find: str, replace: str, hint: str) -> Mistake:
@@ -587,31 +538,3 @@ MISTAKES: tuple[Mistake, ...] = (
     *_LSTM_CELL_BACKWARD,
     *_LSTM_BACKWARD,
 )
-
-_BUILT: dict[tuple, dict[str, Callable]] = {}
-
-
-def _reference_key(reference: ReferenceSource) -> tuple:
-    """What the buggy functions depend on (ReferenceSource holds dicts: not hashable)."""
-    return (reference.setup, tuple(reference.solutions[name] for name in GRADED_FUNCTIONS))
-
-
-def mistake_functions(reference: ReferenceSource) -> dict[str, Callable]:
-    """Mistake id -> the buggy version of its function, built once per reference.
-
-    Each buggy function lives in its own namespace with the reference versions of the
-    other graded functions (so a buggy rnn_forward calls the right rnn_cell_forward).
-    """
-    key = _reference_key(reference)
-    if key not in _BUILT:
-        _BUILT[key] = {
-            mistake.id: reference.functions(
-                {
-                    mistake.function: patched_source(
-                        reference, mistake.function, mistake.find, mistake.replace
-                    )
-                }
-            )[mistake.function]
-            for mistake in MISTAKES
-        }
-    return dict(_BUILT[key])

@@ -1,6 +1,7 @@
-"""Build `course/data/public_samples.npz`, the published sample of every graded function.
+"""Build `course/data/public_samples.npz`, the published sample of every graded function
+of assignment 1 (the public checks of `course.checks` compare with it).
 
-    python -m autograder.public_samples      # rewrites the file from the solution notebook
+    .venv/bin/python source/rnn_step_by_step/grading/public_samples.py   # rewrites it
 
 Inputs come from the course notation's seeded builders; outputs (and the caches the
 backward samples are called with) come from the instructor's reference functions. The
@@ -18,7 +19,8 @@ import numpy as np
 
 import course
 from autograder.atomic_files import write_bytes_atomic
-from autograder.reference import GRADED_FUNCTIONS, course_reference
+from autograder.course_layout import CourseLayout
+from autograder.reference import course_reference
 from course.checks.cases import call, draw_values
 from course.checks.samples import SAMPLE_FILE, encode_sample
 from course.notation import SIGNATURES, Sizes
@@ -30,7 +32,7 @@ SAMPLE_SEED = 20240607
 def build_samples(reference: Mapping[str, Callable]) -> dict[str, np.ndarray]:
     """Every graded function's sample entries, computed with `reference`."""
     entries: dict[str, np.ndarray] = {}
-    for index, name in enumerate(GRADED_FUNCTIONS):
+    for index, name in enumerate(SIGNATURES):
         sig = SIGNATURES[name]
         values = draw_values(sig, SAMPLE_SIZES, SAMPLE_SEED + index)
         if sig.is_backward:
@@ -54,7 +56,8 @@ def sample_path() -> Path:
 
 
 def main() -> None:
-    entries = build_samples(course_reference().functions())
+    root = CourseLayout.discover(Path(__file__).parent).root
+    entries = build_samples(course_reference(root, "rnn_step_by_step").functions())
     path = sample_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(path, samples_bytes(entries))

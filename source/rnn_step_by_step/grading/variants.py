@@ -1,4 +1,5 @@
-"""Correct implementations written differently from the reference, as patches on it.
+"""Correct implementations of assignment 1 written differently from the reference, as
+patches on it.
 
 Each variant must give the reference's outputs up to round-off (see
 tests/autograder/test_correct_variants.py), so the grader's tolerances must accept them.
@@ -7,17 +8,7 @@ The patches are applied with `autograder.diagnose.patched_source`, like the mist
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Variant:
-    """A correct rewrite of part of `function`'s reference solution: `find` -> `replace`."""
-
-    id: str
-    function: str
-    find: str
-    replace: str
+from autograder.assignment import Variant
 
 
 def _v(function: str, slug: str, find: str, replace: str) -> Variant:

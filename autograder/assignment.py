@@ -1,0 +1,180 @@
+"""Assignments as plug-ins: what the engine needs to know of one, and how it is found.
+
+Everything specific to an assignment lives beside its solution notebook, in the grading
+package `source/<assignment>/grading/` (nbgrader's `CourseDirectory.ignore` keeps it out
+of `release/`): which functions are graded and how they are called, how hidden cases are
+drawn, the loss their gradients are checked against, known mistakes and correct variants
+as patches on the solution cells, and the demo class. Its `__init__.py` defines
+`ASSIGNMENT`, an `Assignment`. The engine (`autograder/`) knows no assignment by name.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+GRADING_PACKAGE = "grading"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """How one graded function is called, compared and gradient-checked.
+
+    outputs: names of the returned values, in order (a dict-returning backward function
+        has one output, "gradients", whose keys are listed in `gradient_inputs`).
+    depends_on: graded functions it is expected to call; while grading it, those are
+        served by the reference so that one bug is not punished twice.
+    gradient_inputs: for backward functions, gradient key -> the forward input it is the
+        derivative of (a key of the case's `primal`, or of its "parameters").
+    forward: for backward functions, the forward function they differentiate, and
+        `forward_inputs` the keys of the case's `primal` it is called with (in order).
+    loop_hint: added to the time-out message, e.g. "(the loop over the time steps)".
+    """
+
+    name: str
+    outputs: tuple[str, ...]
+    depends_on: tuple[str, ...] = ()
+    gradient_inputs: tuple[tuple[str, str], ...] = ()
+    forward: str = ""
+    forward_inputs: tuple[str, ...] = ()
+    loop_hint: str = ""
+
+    @property
+    def is_backward(self) -> bool:
+        return bool(self.gradient_inputs)
+
+    @property
+    def gradient_keys(self) -> tuple[str, ...]:
+        return tuple(key for key, _ in self.gradient_inputs)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hidden test case of one graded function.
+
+    args: the positional arguments the function is called with (float64 arrays, dicts,
+        tuples and lists of them; never shared with another case).
+    sizes: the sizes the student is told, in the course notation (e.g. n_x, m).
+    primal: for backward functions, what the gradient check needs: the forward inputs
+        and the upstream gradients (see `Assignment.gradient_loss`).
+    """
+
+    function: str
+    args: tuple
+    sizes: dict[str, int]
+    primal: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One known mistake: a patch on the reference cell of `function`, and its hint.
+
+    id: stable slug "<function>/<what-went-wrong>".
+    find: exact text of the reference solution code; it must occur there exactly once.
+    replace: the buggy text put in its place.
+    hint: what the student probably did and where to look, 1-2 sentences.
+    """
+
+    id: str
+    function: str
+    find: str
+    replace: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A correct rewrite of part of `function`'s reference solution: `find` -> `replace`."""
+
+    id: str
+    function: str
+    find: str
+    replace: str
+
+
+@dataclass(frozen=True)
+class DemoStudent:
+    """One student of the demo class: the solution, with the catalogued `mistakes` made,
+    the `unanswered` functions left as the release's stubs, and `cells` replaced."""
+
+    mistakes: tuple[str, ...] = ()
+    unanswered: tuple[str, ...] = ()
+    cells: Mapping[str, str] = field(default_factory=dict)
+
+
+BuildCase = Callable[..., Case]  # (function, rng, reference, sizes=None) -> Case
+GradientLoss = Callable[[str, dict, Mapping[str, Callable]], Callable[[], float]]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What the engine needs to grade one assignment.
+
+    functions: the graded functions, in the order they are graded (and reported).
+    build_case: draws a hidden case: (function, rng, reference functions, sizes=None).
+    gradient_loss: (backward function, case.primal, reference functions) -> L(), the
+        scalar whose gradients the backward function returns, computed with the reference
+        forward pass from the arrays in `primal` (perturbed in place by the check).
+    probe_sizes: the sizes of the cost probe of backward functions
+        (`autograder.backprop_cost`): larger than any hidden case.
+    memory_hint: added to the out-of-memory message, e.g. "are you building far larger
+        arrays than the ones it needs?", in the assignment's notation.
+    setup_cell: grade_id of the solution notebook's imports cell.
+    """
+
+    name: str
+    functions: tuple[FunctionSpec, ...]
+    build_case: BuildCase
+    gradient_loss: GradientLoss
+    probe_sizes: Mapping[str, int]
+    mistakes: tuple[Mistake, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    demo_students: Mapping[str, DemoStudent] = field(default_factory=dict)
+    memory_hint: str = ""
+    setup_cell: str = "imports"
+
+    @property
+    def function_names(self) -> tuple[str, ...]:
+        return tuple(spec.name for spec in self.functions)
+
+    @property
+    def specs(self) -> dict[str, FunctionSpec]:
+        return {spec.name: spec for spec in self.functions}
+
+
+def grading_package(root: Path, name: str) -> Path:
+    return root / "source" / name / GRADING_PACKAGE
+
+
+def assignment_names(root: Path) -> list[str]:
+    """Every assignment of the course at `root`: folders of source/ with a grading package."""
+    source = root / "source"
+    found = source.iterdir() if source.is_dir() else []
+    return sorted(p.name for p in found if (p / GRADING_PACKAGE / "__init__.py").is_file())
+
+
+@cache
+def load_assignment(root: Path, name: str) -> Assignment:
+    """The `ASSIGNMENT` of `source/<name>/grading/` in the course at `root`."""
+    package = grading_package(root, name)
+    init = package / "__init__.py"
+    if not init.is_file():
+        known = ", ".join(assignment_names(root)) or "none"
+        raise FileNotFoundError(
+            f"no assignment {name!r}: {init} is missing (assignments here: {known})"
+        )
+    module_name = f"rnn_course_assignments.{name}"
+    spec = importlib.util.spec_from_file_location(
+        module_name, init, submodule_search_locations=[str(package)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    assignment = module.ASSIGNMENT
+    if not isinstance(assignment, Assignment) or assignment.name != name:
+        raise TypeError(f"{init} must define ASSIGNMENT = Assignment(name={name!r}, ...)")
+    return assignment
