@@ -24,8 +24,9 @@ GRADING_PACKAGE = "grading"
 class FunctionSpec:
     """How one graded function is called, compared and gradient-checked.
 
-    outputs: names of the returned values, in order (a dict-returning backward function
-        has one output, "gradients", whose keys are listed in `gradient_inputs`).
+    outputs: names of the returned values, in order; a function with one output returns
+        it as it is (a dict-returning backward function has one output, "gradients",
+        whose keys are listed in `gradient_inputs`).
     depends_on: graded functions it is expected to call; while grading it, those are
         served by the reference so that one bug is not punished twice.
     gradient_inputs: for backward functions, gradient key -> the forward input it is the

@@ -160,6 +160,8 @@ def _quantities(spec: FunctionSpec, value: object) -> dict[str, object] | str:
         if not isinstance(value, dict):
             return f"{spec.name} should return a dict of gradients, but returned {describe(value)}"
         return {key: value.get(key, _MISSING) for key in spec.gradient_keys}
+    if len(spec.outputs) == 1:  # a single value is returned as it is, not in a tuple
+        return {spec.outputs[0]: value}
     if not isinstance(value, tuple | list) or len(value) != len(spec.outputs):
         names = ", ".join(spec.outputs)
         count = len(spec.outputs)

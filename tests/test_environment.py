@@ -22,7 +22,8 @@ def pyproject_dependencies() -> dict[str, str]:
 def conda_dependencies() -> dict[str, str]:
     text = (ROOT / "environment.yml").read_text()
     block = text.split("dependencies:", 1)[1]
-    entries = re.findall(r"^  - ([^\s:][^\n]*)$", block, flags=re.M)
+    # Conda packages at the top level, and PyPI packages under `- pip:` (not the `-e .`).
+    entries = re.findall(r"^  (?:    )?- ([^\s:-][^\n]*)$", block, flags=re.M)
     return dict(_split(e) for e in entries if not e.startswith(("python", "pip")))
 
 
