@@ -32,13 +32,20 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from autograder.assignment import Mistake
-from autograder.demo_class import correct_code, fill_solution_cells, read_release, write_submission
+from autograder.assignment import Mistake, load_assignment
+from autograder.demo_class import (
+    correct_code,
+    fill_solution_cells,
+    mistaken_code,
+    read_release,
+    write_submission,
+)
 from autograder.diagnose import PatchError, patched_source
 from autograder.reference import ReferenceSource, load_reference_source
-from tests.assignments import GRADED_FUNCTIONS, MISTAKES, RNN, mistaken_code
 
 ROOT = Path(__file__).resolve().parent.parent
+RNN = load_assignment(ROOT, "rnn_step_by_step")
+GRADED_FUNCTIONS, MISTAKES = RNN.function_names, RNN.mistakes
 ASSIGNMENT = "rnn_step_by_step"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 # A fixed secret keeps the hidden inputs the same from run to run (it is not the course's).
@@ -129,7 +136,7 @@ def build_scratch_course(
     for i, ids in enumerate(pick_mistakes(reference, mistaken), start=1):
         plan[f"mistaken{i:02d}"] = ids
     for student, ids in plan.items():
-        code = mistaken_code(reference, ids) if ids else correct_code(reference)
+        code = mistaken_code(reference, RNN, ids) if ids else correct_code(reference)
         notebook = fill_solution_cells(template, code)
         write_submission(scratch / "submitted", student, ASSIGNMENT, NOTEBOOK, notebook)
     return plan
