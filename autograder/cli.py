@@ -18,7 +18,7 @@ from autograder.grading import Grader
 from autograder.reference import load_reference_source
 from autograder.report.class_summary import write_class_summary
 from autograder.report.feedback_html import write_feedback
-from autograder.results import class_results, write_results
+from autograder.results import class_results, earlier_results, write_results
 from autograder.sandbox.isolation import Isolation
 from autograder.secret import read_secret
 
@@ -113,7 +113,8 @@ def grade(
     progress: bool = True,
     use_bwrap: bool = True,
 ) -> int:
-    """Grade the class and write results, feedback, the class summary and the gradebook."""
+    """Grade the class (or some of it) and write results, feedback, the class summary
+    and the gradebook. Earlier results of students not graded now are kept."""
     source = layout.source_notebook(assignment)
     isolation = Isolation.detect(use_bwrap=use_bwrap)
     announce_isolation(isolation)
@@ -125,18 +126,33 @@ def grade(
     if not submissions:
         print(f"no submissions found in {submitted}", file=sys.stderr)
         return 1
-    graded = grade_class(grader, submissions, jobs=jobs, progress=progress)
-    results = class_results(assignment, graded)
-    json_path = write_results(json_path or layout.root / "results" / f"{assignment}.json", results)
-    feedback = write_feedback(layout.root, assignment, results)
-    summary = write_class_summary(layout.root / "results" / assignment, results)
+    course_json = layout.root / "results" / f"{assignment}.json"
+    json_path = (json_path or course_json).resolve()
+    try:
+        earlier = earlier_results(json_path, assignment)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    graded = class_results(
+        assignment, grade_class(grader, submissions, jobs=jobs, progress=progress)
+    )
+    # Merged: the students graded now replace their earlier results, no one else's.
+    results = class_results(assignment, {**earlier, **graded["students"]})
+    write_results(json_path, results)
+    # Reports go beside the results file: results/<assignment>/ for the course's own;
+    # <path without .json>/, with the feedback inside it, for results written elsewhere.
+    reports = json_path.with_suffix("")
+    feedback_root = layout.root if json_path == course_json.resolve() else reports
+    feedback = write_feedback(feedback_root, assignment, graded)
+    summary = write_class_summary(reports, results)
     if gradebook:
-        record_in_gradebook(layout.root, results, notebook=source.stem)
-    print_table(results)
-    print(f"\nresults: {json_path}")
-    print(f"feedback: {len(feedback)} pages under {layout.feedback}")
+        record_in_gradebook(layout.root, graded, notebook=source.stem)
+    print_table(graded)
+    kept = len(results["students"]) - len(graded["students"])
+    print(f"\nresults: {json_path}" + (f" ({kept} earlier results kept)" if kept else ""))
+    print(f"feedback: {len(feedback)} pages under {feedback_root / 'feedback'}")
     print(f"class summary: {', '.join(str(p) for p in summary.values())}")
-    review = {s: r["needs_review"] for s, r in results["students"].items() if r["needs_review"]}
+    review = {s: r["needs_review"] for s, r in graded["students"].items() if r["needs_review"]}
     if review:
         print(f"\nneeds a human look ({len(review)}):")
         for student, reasons in review.items():

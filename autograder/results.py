@@ -27,3 +27,24 @@ def write_results(path: Path, results: dict) -> Path:
 
 def read_results(path: Path) -> dict:
     return json.loads(path.read_text())
+
+
+def earlier_results(path: Path, assignment: str) -> dict[str, dict]:
+    """The students of an earlier results file of `assignment` at `path` ({} if none).
+
+    A file that cannot be read, or is of another assignment, stops grading (ValueError)
+    rather than be overwritten: no result is ever lost.
+    """
+    if not path.exists():
+        return {}
+    try:
+        earlier = read_results(path)
+        students = earlier["students"]
+        if earlier["assignment"] != assignment or not isinstance(students, dict):
+            raise ValueError
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ValueError(
+            f"{path} holds no readable results of {assignment}: move it away (it is not "
+            "overwritten) and grade again"
+        ) from None
+    return students
