@@ -214,6 +214,8 @@ def grade_function(
             )
         except WorkerFailure as failure:
             where = "" if failure.kind == "timeout" else f"while running {spec.name} on {label}: "
+            if review is not None:  # a time-out, crash or sandbox exit: worth a look
+                review.append(f"{spec.name}: {where}{failure}")
             return failed_function(spec, points, f"{where}{failure}")
         if reply.header["op"] == "raised":
             processes = getattr(session, "process_cap", grader.limits.processes)

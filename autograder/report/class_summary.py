@@ -77,13 +77,20 @@ def pass_rates_csv(ordered: list[tuple[str, dict[str, Any]]], functions: list[st
 
 
 def needs_review_csv(ordered: list[tuple[str, dict[str, Any]]]) -> str:
-    """One row per reason: the submission-level error first, then each needs_review note."""
+    """One row per student to look at: how many reasons, then every reason (the
+    submission-level error's lines first, then each needs_review note), one per line."""
     rows = []
     for sid, result in ordered:
-        if result.get("error"):
-            rows.append([sid, result["error"]])
-        rows.extend([sid, reason] for reason in result.get("needs_review") or [])
-    return _csv(["student", "reason"], rows)
+        reasons: list[str] = []
+        for reason in [
+            *(result.get("error") or "").splitlines(),
+            *(result.get("needs_review") or []),
+        ]:
+            if reason and reason not in reasons:
+                reasons.append(reason)
+        if reasons:
+            rows.append([sid, len(reasons), "\n".join(reasons)])
+    return _csv(["student", "count", "reasons"], rows)
 
 
 def histogram_png(ordered: list[tuple[str, dict[str, Any]]], assignment: str = "") -> bytes:

@@ -66,6 +66,8 @@ li.check.failed { border-left-color:var(--bad); background:var(--bad-bg); }
 li.passed .mark { color:var(--ok); }
 li.failed .mark { color:var(--bad); }
 .msg { margin:.25rem 0 0; white-space:pre-wrap; overflow-wrap:anywhere; }
+.cause { margin:.5rem 0; padding:.4rem .6rem; border-left:3px solid var(--mid);
+  background:var(--card); }
 .sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
 footer { margin:2rem 0 1rem; font-size:.9rem; }
 """
@@ -185,8 +187,13 @@ def _function_details(name: str, fn: dict[str, Any]) -> str:
         status = f"all {len(checks)} checks passed"
     # Expanded when there is something to read; fully passed functions stay folded.
     is_open = " open" if failed or score < max_score else ""
-    items = [_check_item(c) for c in failed + passed]
-    body = f'<ul class="checks">{"".join(items)}</ul>' if items else ""
+    causes, groups = _grouped(failed)
+    items = [_check_item(names, False, message) for names, message in groups]
+    items += [
+        _check_item([str(c.get("name", ""))], True, str(c.get("message") or "")) for c in passed
+    ]
+    said = "".join(f'<p class="cause">Likely cause: {_e(cause)}</p>' for cause in causes)
+    body = said + (f'<ul class="checks">{"".join(items)}</ul>' if items else "")
     return (
         f'<details id="{_anchor(name)}"{is_open}>'
         f"<summary><code>{_e(name)}</code>: {_num(score)} / {_num(max_score)} points"
@@ -195,15 +202,26 @@ def _function_details(name: str, fn: dict[str, Any]) -> str:
     )
 
 
-def _check_item(check: dict[str, Any]) -> str:
-    ok = bool(check.get("passed"))
+def _grouped(failed: list[dict[str, Any]]) -> tuple[list[str], list[tuple[list[str], str]]]:
+    """Each "Likely cause" once, and the failed checks that say the same thing as one item
+    naming them all (a function that is not implemented fails every check alike)."""
+    causes: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for check in failed:
+        message, *found = str(check.get("message") or "").split(" Likely cause: ")
+        causes += [cause for cause in found if cause not in causes]
+        groups.setdefault(message, []).append(str(check.get("name", "")))
+    return causes, [(names, message) for message, names in groups.items()]
+
+
+def _check_item(names: list[str], ok: bool, message: str) -> str:
     mark = "✓" if ok else "✗"
     word = "passed" if ok else "failed"
-    message = str(check.get("message") or "")
     msg_html = f'<p class="msg">{_e(message)}</p>' if message else ""
+    label = ", ".join(f"<b>{_e(name)}</b>" for name in names)
     return (
         f'<li class="check {word}"><span class="mark" aria-hidden="true">{mark}</span>'
-        f'<span class="sr">{word}: </span><b>{_e(check.get("name", ""))}</b>{msg_html}</li>'
+        f'<span class="sr">{word}: </span>{label}{msg_html}</li>'
     )
 
 

@@ -107,14 +107,20 @@ def test_pass_rates_per_check_hardest_first(tmp_path: Path, results: dict[str, A
     ]
 
 
-def test_needs_review_lists_errors_and_notes(tmp_path: Path, results: dict[str, Any]) -> None:
+def test_needs_review_has_one_row_per_student_with_every_reason(
+    tmp_path: Path, results: dict[str, Any]
+) -> None:
     rows = _read(write_class_summary(tmp_path, results)["needs_review"])
-    assert [(r["student"], r["reason"]) for r in rows] == [
-        ("bob", "ran out of memory twice"),
-        # Text a spreadsheet would run as a formula is quoted.
-        ("bob", '\'=HYPERLINK("x")'),
-        ("carol", "the notebook is not valid JSON"),
+    assert [(r["student"], r["count"], r["reasons"]) for r in rows] == [
+        ("bob", "2", 'ran out of memory twice\n=HYPERLINK("x")'),
+        ("carol", "1", "the notebook is not valid JSON"),
     ]
+
+
+def test_a_reason_a_spreadsheet_would_run_as_a_formula_is_quoted(tmp_path, results):
+    results["students"]["bob"]["needs_review"].reverse()
+    rows = _read(write_class_summary(tmp_path, results)["needs_review"])
+    assert rows[0]["reasons"].startswith("'=HYPERLINK")
 
 
 def test_histogram_is_a_valid_png(tmp_path: Path, results: dict[str, Any]) -> None:

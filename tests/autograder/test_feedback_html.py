@@ -183,3 +183,26 @@ def test_refuses_ids_that_escape_the_feedback_folder(
     with pytest.raises(ValueError, match="folder name"):
         write_feedback(tmp_path, ASSIGNMENT, results)
     assert not (tmp_path / "feedback").exists()
+
+
+def test_identical_messages_and_likely_causes_are_said_once(results):
+    stub = "rnn_forward is not implemented yet (it still raises NotImplementedError)"
+    cause = "Your a⟨t⟩ stays between 0 and 1: the hidden state uses tanh."
+    functions = dict(next(iter(results["students"].values()))["functions"])
+    functions["rnn_forward"] = _function(
+        0.0, 10.0, [("a", False, stub), ("y_pred", False, stub), ("caches", False, stub)]
+    )
+    functions["rnn_cell_forward"] = _function(
+        0.0,
+        10.0,
+        [
+            ("a_next", False, f"a_next: wrong values. Likely cause: {cause}"),
+            ("yt_pred", False, f"yt_pred: wrong values. Likely cause: {cause}"),
+        ],
+    )
+    result = {"score": 0.0, "max_score": 50.0, "error": None, "needs_review": []}
+    page = render_feedback(ASSIGNMENT, "carol", {**result, "functions": functions})
+    assert page.count("not implemented yet") == 1
+    assert "<b>a</b>, <b>y_pred</b>, <b>caches</b>" in page
+    assert page.count("the hidden state uses tanh") == 1
+    assert "a_next: wrong values." in page and "yt_pred: wrong values." in page
