@@ -16,6 +16,7 @@ from autograder.doctor import run_doctor
 from autograder.gradebook import record_in_gradebook
 from autograder.grading import Grader
 from autograder.reference import load_reference_source
+from autograder.report.autograded_notebooks import submission_timestamps, write_autograded
 from autograder.report.class_summary import write_class_summary
 from autograder.report.feedback_html import write_feedback
 from autograder.results import class_results, earlier_results, write_results
@@ -146,7 +147,13 @@ def grade(
     feedback = write_feedback(feedback_root, assignment, graded)
     summary = write_class_summary(reports, results)
     if gradebook:
-        record_in_gradebook(layout.root, graded, notebook=source.stem)
+        # As `nbgrader autograde` leaves it, so that the formgrader shows our grades.
+        names = list(graded["students"])
+        stamps = submission_timestamps(submitted, assignment, names)
+        notebooks = {s.student: s.notebook for s in submissions if s.notebook is not None}
+        write_autograded(layout.root, submitted, assignment, notebooks, graded)
+        stamped = {s: {**r, "timestamp": stamps.get(s)} for s, r in graded["students"].items()}
+        record_in_gradebook(layout.root, class_results(assignment, stamped), notebook=source.stem)
     print_table(graded)
     kept = len(results["students"]) - len(graded["students"])
     print(f"\nresults: {json_path}" + (f" ({kept} earlier results kept)" if kept else ""))

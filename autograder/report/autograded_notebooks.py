@@ -1,0 +1,96 @@
+"""What nbgrader's formgrader needs to show our grades: `autograded/` as autograde leaves it.
+
+nbgrader counts a submission as autograded when `autograded/<student>/<assignment>/`
+exists and the gradebook's submission timestamp equals the one in
+`submitted/<student>/<assignment>/timestamp.txt`; Manual Grading then opens the notebooks
+there. So for every graded student this writes, atomically, the submitted notebook with
+each autograder test cell's output replaced by the table of our checks (score, every
+check and its message), and copies `timestamp.txt`; `submission_timestamps` gives the
+timestamps the gradebook must record.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from autograder.atomic_files import write_text_atomic
+from autograder.notebook import MAX_NOTEBOOK_BYTES
+from autograder.reference import test_cell_id
+
+TIMESTAMP_FILE = "timestamp.txt"
+
+
+def submission_timestamps(submitted: Path, assignment: str, students: list[str]) -> dict[str, str]:
+    """student -> the text of submitted/<student>/<assignment>/timestamp.txt, where present
+    and readable as nbgrader's timestamp."""
+    from nbgrader.utils import parse_utc  # nbgrader is slow to import: only when needed
+
+    found = {}
+    for student in students:
+        path = submitted / student / assignment / TIMESTAMP_FILE
+        if path.is_file() and not path.is_symlink() and path.stat().st_size < 200:
+            text = path.read_text(errors="replace").strip()
+            try:
+                parse_utc(text)
+            except (ValueError, OverflowError):
+                continue
+            found[student] = text
+    return found
+
+
+def checks_table(function: str, result: dict[str, Any]) -> str:
+    """The checks of one function as plain text, for a test cell's output."""
+    lines = [f"{function}: {result['score']:g} / {result['max_score']:g} points (rnn-autograde)"]
+    for check in result["checks"]:
+        mark = "✓" if check["passed"] else "✗"
+        lines.append(f"{mark} {check['name']}: {check['message']}")
+    return "\n".join(lines) + "\n"
+
+
+def write_autograded(
+    course_root: Path,
+    submitted: Path,
+    assignment: str,
+    notebooks: dict[str, Path],
+    results: dict[str, Any],
+) -> list[Path]:
+    """Write autograded/<student>/<assignment>/<notebook> for every student of `results`
+    whose notebook (in `notebooks`) can be read as JSON; returns the paths written."""
+    written = []
+    for student, result in results["students"].items():
+        source = notebooks.get(student)
+        if source is None or source.stat().st_size > MAX_NOTEBOOK_BYTES:
+            continue  # none, or mostly outputs: its result says so
+        try:
+            notebook = json.loads(source.read_text(encoding="utf-8"))
+            cells = notebook["cells"] if isinstance(notebook, dict) else None
+        except (OSError, UnicodeDecodeError, ValueError, KeyError):
+            cells = None
+        if not isinstance(cells, list):
+            continue  # a damaged notebook: its result says so; the formgrader cannot show it
+        tables = {
+            test_cell_id(function): checks_table(function, function_result)
+            for function, function_result in result["functions"].items()
+        }
+        for cell in cells:
+            grade_id = _grade_id(cell)
+            if grade_id in tables:
+                output = {"output_type": "stream", "name": "stdout", "text": tables[grade_id]}
+                cell["outputs"] = [output]
+        folder = course_root / "autograded" / student / assignment
+        written.append(write_text_atomic(folder / source.name, json.dumps(notebook, indent=1)))
+        timestamp = submitted / student / assignment / TIMESTAMP_FILE
+        if timestamp.is_file() and not timestamp.is_symlink():
+            shutil.copyfile(timestamp, folder / TIMESTAMP_FILE)
+    return written
+
+
+def _grade_id(cell: object) -> object:
+    if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        return None
+    metadata = cell.get("metadata")
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
