@@ -16,9 +16,13 @@ from autograder.doctor import run_doctor
 from autograder.gradebook import record_in_gradebook
 from autograder.grading import Grader
 from autograder.reference import load_reference_source
-from autograder.report.autograded_notebooks import submission_timestamps, write_autograded
 from autograder.report.class_summary import write_class_summary
 from autograder.report.feedback_html import write_feedback
+from autograder.report.nbgrader_layout import (
+    copy_submission_files,
+    submission_timestamps,
+    write_autograded,
+)
 from autograder.results import class_results, earlier_results, write_results
 from autograder.sandbox.isolation import Isolation
 from autograder.secret import read_secret
@@ -144,7 +148,9 @@ def grade(
     # <path without .json>/, with the feedback inside it, for results written elsewhere.
     reports = json_path.with_suffix("")
     feedback_root = layout.root if json_path == course_json.resolve() else reports
-    feedback = write_feedback(feedback_root, assignment, graded)
+    feedback = write_feedback(feedback_root, assignment, graded, file_name=f"{source.stem}.html")
+    for page in feedback:  # what `nbgrader release_feedback` needs beside each page
+        copy_submission_files(submitted / page.parent.parent.name / assignment, page.parent)
     summary = write_class_summary(reports, results)
     if gradebook:
         # As `nbgrader autograde` leaves it, so that the formgrader shows our grades.

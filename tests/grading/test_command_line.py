@@ -49,7 +49,7 @@ def test_results_json_follows_the_contract(demo_course, monkeypatch):
                 assert isinstance(check["passed"], bool) and check["message"]
         total = sum(f["score"] for f in student["functions"].values())
         assert student["score"] == pytest.approx(total)
-    feedback = demo_course.feedback / "ada_correct" / ASSIGNMENT / "feedback.html"
+    feedback = demo_course.feedback / "ada_correct" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     assert "100" in feedback.read_text()
 
 

@@ -1,11 +1,18 @@
-"""After `rnn-autograde grade`, nbgrader's own API (what the formgrader shows) sees every
-submission as autograded, with our score, and Manual Grading's notebooks show our checks.
+"""After `rnn-autograde grade`, nbgrader's own tools take over:
+- its API (what the formgrader shows) sees every submission as autograded, with our score;
+- Manual Grading's notebooks show our checks in the test cells;
+- a score overridden by hand changes what `nbgrader export` writes;
+- `nbgrader release_feedback` releases our feedback pages.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +38,7 @@ def course(tmp_path_factory, layout, reference, release_template) -> Path:
         notebook = fill_solution_cells(release_template, code)
         path = write_submission(root / "submitted", student, ASSIGNMENT, NOTEBOOK, notebook)
         (path.parent / "timestamp.txt").write_text(STAMP)
+        (path.parent / "submission_secret.txt").write_text(f"secret-of-{student}")
     argv = ["--course", str(root), "grade", ASSIGNMENT, "--jobs", "2", "--no-progress"]
     assert cli.main(argv) == 0
     return root
@@ -69,3 +77,34 @@ def test_manual_grading_notebooks_show_our_checks(course):
     table = outputs[f"test_{mistake.function}"]
     assert "✗" in table and mistake.hint[:40] in table
     assert "✓" in outputs["test_lstm_forward"]
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    command = [sys.executable, "-m", "nbgrader", *args]
+    return subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_score_overridden_by_hand_is_what_nbgrader_export_writes(course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="rnn-course") as gb:
+        grade = gb.find_grade("test_rnn_forward", NOTEBOOK[: -len(".ipynb")], ASSIGNMENT, "bo")
+        grade.manual_score = 1.5
+        gb.db.commit()
+    run = nbgrader(course, "export", "--to", "grades.csv")
+    assert run.returncode == 0, run.stderr
+    with open(course / "grades.csv") as rows:
+        bo = next(r for r in csv.DictReader(rows) if r["student_id"] == "bo")
+    expected = ours(course)["bo"]["score"] - ours(course)["bo"]["functions"]["rnn_forward"]["score"]
+    assert float(bo["raw_score"]) == pytest.approx(expected + 1.5)
+
+
+def test_nbgrader_release_feedback_sends_our_pages(course, tmp_path):
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    run = nbgrader(course, "release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}")
+    assert run.returncode == 0, run.stderr
+    released = sorted((exchange / "rnn-course" / "feedback").glob("*.html"))
+    assert len(released) == 2
+    assert "Feedback on" in released[0].read_text()

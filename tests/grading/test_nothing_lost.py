@@ -79,7 +79,7 @@ def test_grading_one_student_keeps_everyone_else(course, reference, release_temp
     assert {s: after[s] for s in ("s1", "s3")} == {s: before[s] for s in ("s1", "s3")}
     assert after["s2"]["score"] < before["s2"]["score"]
     changed = {k for k, v in snapshot(layout.feedback).items() if feedback_before.get(k) != v}
-    assert changed == {f"s2/{ASSIGNMENT}/feedback.html"}
+    assert changed == {f"s2/{ASSIGNMENT}/{ASSIGNMENT}.html"}
     with open(course / "results" / ASSIGNMENT / "scores.csv") as rows:
         assert [row["student"] for row in csv.DictReader(rows)] == list(STUDENTS)
 
@@ -102,7 +102,9 @@ def test_results_written_elsewhere_leave_the_course_reports_alone(course, tmp_pa
     assert snapshot(course / "results") | snapshot(layout.feedback) == course_files
     assert set(results(elsewhere)) == set(STUDENTS)
     assert (elsewhere.with_suffix("") / "scores.csv").is_file()
-    assert (elsewhere.with_suffix("") / "feedback" / "s1" / ASSIGNMENT / "feedback.html").is_file()
+    assert (
+        elsewhere.with_suffix("") / "feedback" / "s1" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    ).is_file()
 
 
 def test_an_unreadable_results_file_is_not_overwritten(course, capsys):

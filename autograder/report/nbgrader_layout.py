@@ -1,12 +1,15 @@
-"""What nbgrader's formgrader needs to show our grades: `autograded/` as autograde leaves it.
+"""What nbgrader's own tools need after grading, laid out as `nbgrader autograde` does.
 
-nbgrader counts a submission as autograded when `autograded/<student>/<assignment>/`
-exists and the gradebook's submission timestamp equals the one in
-`submitted/<student>/<assignment>/timestamp.txt`; Manual Grading then opens the notebooks
-there. So for every graded student this writes, atomically, the submitted notebook with
-each autograder test cell's output replaced by the table of our checks (score, every
-check and its message), and copies `timestamp.txt`; `submission_timestamps` gives the
-timestamps the gradebook must record.
+- The formgrader counts a submission as autograded when `autograded/<student>/<assignment>/`
+  exists and the gradebook's submission timestamp equals the one in
+  `submitted/<student>/<assignment>/timestamp.txt`; Manual Grading then opens the notebooks
+  there. So for every graded student `write_autograded` writes, atomically, the submitted
+  notebook with each autograder test cell's output replaced by the table of our checks
+  (score, every check and its message), with `timestamp.txt` beside it;
+  `submission_timestamps` gives the timestamps the gradebook must record.
+- `nbgrader release_feedback` sends `feedback/<student>/<assignment>/<notebook>.html`
+  and needs the submission's `timestamp.txt` and `submission_secret.txt` beside it:
+  `copy_submission_files` puts them there.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from autograder.notebook import MAX_NOTEBOOK_BYTES
 from autograder.reference import test_cell_id
 
 TIMESTAMP_FILE = "timestamp.txt"
+SECRET_FILE = "submission_secret.txt"
 
 
 def submission_timestamps(submitted: Path, assignment: str, students: list[str]) -> dict[str, str]:
@@ -82,10 +86,19 @@ def write_autograded(
                 cell["outputs"] = [output]
         folder = course_root / "autograded" / student / assignment
         written.append(write_text_atomic(folder / source.name, json.dumps(notebook, indent=1)))
-        timestamp = submitted / student / assignment / TIMESTAMP_FILE
-        if timestamp.is_file() and not timestamp.is_symlink():
-            shutil.copyfile(timestamp, folder / TIMESTAMP_FILE)
+        copy_submission_files(submitted / student / assignment, folder, (TIMESTAMP_FILE,))
     return written
+
+
+def copy_submission_files(
+    submission: Path, folder: Path, names: tuple[str, ...] = (TIMESTAMP_FILE, SECRET_FILE)
+) -> None:
+    """Copy nbgrader's small files of a submission (not links, at most 1 kB) to `folder`."""
+    for name in names:
+        path = submission / name
+        if path.is_file() and not path.is_symlink() and path.stat().st_size <= 1024:
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, folder / name)
 
 
 def _grade_id(cell: object) -> object:
