@@ -26,20 +26,21 @@ fi
 export PATH="$PWD/.venv/bin:$PATH"
 export MPLBACKEND=Agg
 
-# The tests grade inside bubblewrap: install it where we may (root, or sudo without a
-# password, with apt-get), else say the one command that does.
-need_bubblewrap() {
-    command -v bwrap >/dev/null && return 0
+# The tests grade inside bubblewrap and drive JupyterLab in Debian's Chromium: install a
+# missing one where we may (root, or sudo without a password, with apt-get), else say
+# the one command that does.
+need_package() {  # need_package COMMAND PACKAGE
+    command -v "$1" >/dev/null && return 0
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then
         if sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi
     fi
     if [ "$sudo" != "none" ] && command -v apt-get >/dev/null; then
-        echo "installing bubblewrap (apt-get install bubblewrap)" >&2
-        $sudo apt-get update -qq && $sudo apt-get install -y -qq bubblewrap >/dev/null
-        command -v bwrap >/dev/null && return 0
+        echo "installing $2 (apt-get install $2)" >&2
+        $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2" >/dev/null
+        command -v "$1" >/dev/null && return 0
     fi
-    echo "the tests need bubblewrap; install it with: sudo apt-get install bubblewrap" >&2
+    echo "the tests need $2; install it with: sudo apt-get install $2" >&2
     exit 1
 }
 
@@ -57,7 +58,8 @@ case "${1:-}" in
         rnn-autograde demo
         ;;
     test)
-        need_bubblewrap
+        need_package bwrap bubblewrap
+        need_package chromium chromium
         ruff check .
         python -m pytest tests source --nbval -p no:cacheprovider
         ;;
