@@ -94,6 +94,8 @@ class ParsedNotebook:
     code_cells: every code cell, in order, with or without nbgrader metadata.
     copies: grade_id -> how many cells carry it.
     too_large: the cells whose source is over MAX_CELL_SOURCE_BYTES (and was not read).
+    lost_part: where the file was damaged, if it was ("ends abruptly", say): cells that
+        were in the damaged part are missing for that reason.
     """
 
     cells: dict[str, Cell] = field(default_factory=dict)
@@ -101,6 +103,7 @@ class ParsedNotebook:
     code_cells: list[Cell] = field(default_factory=list)
     copies: dict[str, int] = field(default_factory=dict)
     too_large: list[Cell] = field(default_factory=list)
+    lost_part: str = ""
 
 
 def _source_text(source: object) -> str | None:
@@ -513,13 +516,16 @@ def _parse(data: bytes | mmap.mmap, size: int) -> ParsedNotebook:
             ) from None
         if data[max(0, len(data) - 64) :].rstrip().endswith(b"}"):
             damage = f"{where} (damaged while editing?)"
+            lost_part = "is damaged"
         else:
             damage = "from the point where it ends abruptly (cut off while uploading?)"
+            lost_part = "ends abruptly (cut off while uploading?)"
         problems.append(
             f"the notebook is not valid JSON {damage}: the {len(salvaged['cells'])} cells that "
             "could still be read were graded, the damaged part was skipped"
         )
         parsed = parse_notebook(salvaged)
+        parsed.lost_part = lost_part
     if size > MAX_NOTEBOOK_BYTES and not parsed.too_large:
         problems.insert(
             0,
@@ -594,9 +600,13 @@ def solution_cells(
                 lost.append(f"{name} (cell {cell.index + 1}, {label})")
             else:
                 unusable[name] = (
-                    f"the notebook has no cell for {name} (grade_id '{name}'): was it deleted "
-                    "or its metadata changed? Copy the cell from the released notebook and "
-                    "resubmit"
+                    f"the cell of {name} was lost: the notebook {parsed.lost_part}, and "
+                    f"{name} was in the part that could not be read. Submit the whole "
+                    "notebook again (save it in JupyterLab first)"
+                    if parsed.lost_part
+                    else f"the notebook has no cell for {name} (grade_id '{name}'): was it "
+                    "deleted or its metadata changed? Copy the cell from the released "
+                    "notebook and resubmit"
                 )
                 review.append(f"the cell of {name} is missing (grade_id '{name}')")
                 continue

@@ -95,6 +95,14 @@ def needs_review_csv(ordered: list[tuple[str, dict[str, Any]]]) -> str:
 
 def histogram_png(ordered: list[tuple[str, dict[str, Any]]], assignment: str = "") -> bytes:
     """A histogram of total scores from 0 to the maximum, with the mean marked."""
+    fig = histogram_figure(ordered, assignment)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def histogram_figure(ordered: list[tuple[str, dict[str, Any]]], assignment: str = ""):
+    """The histogram's matplotlib Figure; its legend sits above the plot, off the bars."""
     # Imported here: matplotlib takes most of a second, which a CLI's --help need not pay.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -116,18 +124,17 @@ def histogram_png(ordered: list[tuple[str, dict[str, Any]]], assignment: str = "
     if totals.size:
         mean = float(totals.mean())
         ax.axvline(mean, color="#c44e52", linestyle="--", linewidth=2, label=f"mean {mean:.1f}")
-        ax.legend(loc="best")
+        # Above the axes, beside the title: "best" could still cover a bar.
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
     else:
         ax.text(0.5, 0.5, "no students", transform=ax.transAxes, ha="center", va="center")
     title = f"{assignment}: total scores" if assignment else "Total scores"
-    ax.set_title(f"{title} (n = {totals.size})")
+    ax.set_title(f"{title} (n = {totals.size})", loc="left")
     ax.set_xlabel(f"total score (out of {top:g})")
     ax.set_ylabel("students")
     ax.set_xlim(0.0, top)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return fig
 
 
 def _function_names(results: Iterable[dict[str, Any]]) -> list[str]:

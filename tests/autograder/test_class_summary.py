@@ -151,3 +151,18 @@ def test_empty_class(tmp_path: Path) -> None:
     paths = write_class_summary(tmp_path, {"assignment": "a", "students": {}})
     assert _read(paths["scores"]) == [] and _read(paths["needs_review"]) == []
     assert paths["grade_histogram"].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_histogram_legend_covers_no_bar() -> None:
+    from autograder.report.class_summary import HISTOGRAM_BINS, histogram_figure
+
+    # Bars of equal height in every bin: no empty corner for a legend inside the plot.
+    scores = [(b + 0.5) * 100 / HISTOGRAM_BINS for b in range(HISTOGRAM_BINS) for _ in range(3)]
+    ordered = [(f"s{i}", {"score": x, "max_score": 100.0}) for i, x in enumerate(scores)]
+    fig = histogram_figure(ordered, "rnn_step_by_step")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (ax,) = fig.axes
+    legend = ax.get_legend().get_window_extent(renderer)
+    bars = [patch.get_window_extent(renderer) for patch in ax.patches if patch.get_height() > 0]
+    assert len(bars) == HISTOGRAM_BINS and not any(legend.overlaps(bar) for bar in bars)

@@ -359,3 +359,11 @@ def test_needs_review_csv_lists_exactly_the_damaged(graded):
     with open(summary["needs_review"], newline="") as file:
         listed = {row["student"] for row in csv.DictReader(file)}
     assert listed == {case.id for case in DAMAGED if case.review}
+
+
+def test_a_cut_off_notebook_says_its_lost_functions_were_in_the_lost_part(graded):
+    result = graded[0]["truncated-json"]
+    for function in ALL - BEFORE_RNN_CELL_BACKWARD:
+        message = result["functions"][function]["checks"][0]["message"]
+        assert "ends abruptly" in message and "could not be read" in message, message
+        assert "was it deleted" not in message
