@@ -338,3 +338,11 @@ def test_environment_has_no_grading_hints(batch):
         assert not any(p in value for p in paths), (key, value)
     assert not any(p in probe["cwd"] for p in paths) and not hints.search(probe["cwd"])
     assert [name for name in probe["listdir"] if hints.search(name)] == []
+
+
+@pytest.mark.parametrize("case_id", ["infinite-loop", "kill-self", "unread-dependency-replies"])
+def test_time_outs_crashes_and_sandbox_exits_are_review_reasons(case_id, batch):
+    case = next(c for c in CATALOGUE if c.id == case_id)
+    (function,) = case.expect
+    review = batch["results"][hostile_student(case)]["needs_review"]
+    assert any(reason.startswith(f"{function}: ") for reason in review), review
