@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from autograder.assignment import Assignment, Case, FunctionSpec
 from autograder.backprop_cost import cost_review
 from autograder.compare import compare, describe, identical, precision_hint
@@ -28,6 +30,7 @@ from autograder.seeds import case_rng, code_digest
 from autograder.tolerances import GRADCHECK_MAX_ERROR
 
 CASES_PER_FUNCTION = 3
+PROBE_SEED = 20261201  # the cost probe's case (autograder.backprop_cost): the same for all
 INPUTS_CHECK = "leaves its inputs unchanged"
 NOT_CREDITED = (
     "Not credited while other checks fail: leaving the inputs unchanged earns its share "
@@ -49,6 +52,7 @@ class Grader:
     def __post_init__(self) -> None:
         self.functions = self.reference.functions()
         self.specs = self.assignment.specs
+        self._probe_cases: dict[str, Case] = {}
 
     def cases(self, student: str, function: str, code: str = "") -> list[Case]:
         """The hidden cases of `function` for `student`'s code (a `code_digest`)."""
@@ -58,6 +62,16 @@ class Grader:
             )
             for k in range(self.cases_per_function)
         ]
+
+    def probe_case(self, function: str) -> Case:
+        """The cost probe's case of `function`: larger than any hidden case
+        (`Assignment.probe_sizes`), so the work dominates a call's fixed costs; built once."""
+        if function not in self._probe_cases:
+            rng = np.random.default_rng(PROBE_SEED)
+            sizes = self.assignment.probe_sizes
+            case = self.assignment.build_case(function, rng, self.functions, sizes=sizes)
+            self._probe_cases[function] = case
+        return self._probe_cases[function]
 
 
 # ---- results ----

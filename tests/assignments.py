@@ -7,14 +7,12 @@ other assignment; these helpers only spare each test the plumbing.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 
-import numpy as np
-
 from autograder import demo_class, diagnose, reference
-from autograder.assignment import Case, load_assignment
+from autograder.assignment import load_assignment
 from autograder.course_layout import CourseLayout
 
 REPO = CourseLayout.discover(Path(__file__).parent).root
@@ -26,19 +24,11 @@ SPECS = RNN.specs
 MISTAKES = RNN.mistakes
 VARIANTS = RNN.variants
 SETUP_CELL = RNN.setup_cell
+build_case = RNN.build_case
 
 
 def course_reference(root: Path = REPO) -> reference.ReferenceSource:
     return reference.course_reference(root, ASSIGNMENT)
-
-
-def build_case(
-    function: str,
-    rng: np.random.Generator,
-    functions: Mapping[str, Callable],
-    sizes: Mapping[str, int] | None = None,
-) -> Case:
-    return RNN.build_case(function, rng, functions, sizes=sizes)
 
 
 def mistake_functions(source: reference.ReferenceSource) -> dict[str, Callable]:

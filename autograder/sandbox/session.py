@@ -110,10 +110,8 @@ class WorkerSession:
         workdir = new_workdir() if not self.isolation.sandboxed else None
         self.cgroup = WorkerCgroup(self.limits, find_layout())
         cgroup, limits, sandboxed = self.cgroup, self.limits, self.isolation.sandboxed
-        own_cap = not cgroup.paths and os.geteuid() != 0
-        argv, cwd = self.isolation.command(
-            limits, workdir or "", limits.fallback_processes if own_cap else None
-        )
+        own_cap = limits.fallback_processes if cgroup.needs_process_rlimit else None
+        argv, cwd = self.isolation.command(limits, workdir or "", own_cap)
         # What the worker prints before it redirects its output (a failed start).
         self.startup_errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed in close())
 

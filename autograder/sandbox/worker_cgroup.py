@@ -21,6 +21,7 @@ account already runs without bubblewrap; README states the budget that multiplie
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import resource
 import signal
@@ -55,8 +56,10 @@ def _writable(folder: Path) -> bool:
     return (folder / "cgroup.procs").is_file() and os.access(folder, os.W_OK)
 
 
+@functools.cache
 def find_layout(root: Path = CGROUP_ROOT) -> CgroupLayout | None:
-    """The cgroup folders this grader may create worker cgroups in, if any."""
+    """The cgroup folders this grader may create worker cgroups in, if any (looked up
+    once per process: every worker start asks)."""
     controllers = root / "cgroup.controllers"
     if controllers.is_file():  # cgroups v2 mounted at the root
         if not _writable(root):
@@ -123,6 +126,11 @@ class WorkerCgroup:
         (paths["cpu"] / "cpu.cfs_quota_us").write_text(quota)
 
     @property
+    def needs_process_rlimit(self) -> bool:
+        """No cgroup caps the processes, and RLIMIT_NPROC can (root is exempt from it)."""
+        return not self.paths and os.geteuid() != 0
+
+    @property
     def kind(self) -> str:
         return f"cgroups v{self.version}" if self.paths else "rlimits"
 
@@ -134,7 +142,7 @@ class WorkerCgroup:
             for path in set(self.paths.values()):
                 with open(path / "cgroup.procs", "w") as procs:
                     procs.write(str(os.getpid()))
-        elif os.geteuid() != 0 and not sandboxed:  # root is exempt from RLIMIT_NPROC
+        elif self.needs_process_rlimit and not sandboxed:
             already = _processes_of(os.getuid())
             limit = already + self.limits.fallback_processes
             resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
