@@ -26,14 +26,19 @@ NOBODY = 65534
 
 
 def _reachable(path: str) -> list[str]:
-    """bubblewrap arguments that let any user reach `path` (read-only), if some folder
-    above it is closed to others: that folder is covered by an empty one, the folders
-    in between are made, and `path` is bound back."""
+    """bubblewrap arguments that let any user reach `path` (read-only) if it, or a folder
+    above it, is closed to others (a checkout made by `mktemp -d` is 0700, say): the
+    first closed folder is covered by an open, empty one; then `path` is bound back, or,
+    if `path` itself was the closed one, each of its entries."""
     parts = Path(path).parts
-    for depth in range(2, len(parts)):
+    for depth in range(2, len(parts) + 1):
         folder = str(Path(*parts[:depth]))
         if not os.stat(folder).st_mode & stat.S_IXOTH:
             argv = ["--perms", "0755", "--tmpfs", folder]
+            if folder == path:
+                for entry in sorted(os.listdir(path)):
+                    argv += ["--ro-bind", f"{path}/{entry}", f"{path}/{entry}"]
+                return argv
             for inner in range(depth + 1, len(parts)):
                 argv += ["--perms", "0755", "--dir", str(Path(*parts[:inner]))]
             return [*argv, "--ro-bind", path, path]
