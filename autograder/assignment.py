@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 GRADING_PACKAGE = "grading"
 
 
@@ -34,6 +36,11 @@ class FunctionSpec:
     forward: for backward functions, the forward function they differentiate, and
         `forward_inputs` the keys of the case's `primal` it is called with (in order).
     loop_hint: added to the time-out message, e.g. "(the loop over the time steps)".
+    tolerance: (atol, rtol) where the defaults of `autograder.tolerances` do not fit.
+
+    A backward function returns its gradients as a dict: as its only output, or as the
+    output called "gradients" beside others (e.g. ("loss", "gradients")), which are
+    compared like a forward function's.
     """
 
     name: str
@@ -43,6 +50,7 @@ class FunctionSpec:
     forward: str = ""
     forward_inputs: tuple[str, ...] = ()
     loop_hint: str = ""
+    tolerance: tuple[float, float] | None = None
 
     @property
     def is_backward(self) -> bool:
@@ -62,12 +70,19 @@ class Case:
     sizes: the sizes the student is told, in the course notation (e.g. n_x, m).
     primal: for backward functions, what the gradient check needs: the forward inputs
         and the upstream gradients (see `Assignment.gradient_loss`).
+    draws: for a stochastic function (a sampler), how many times it is called on these
+        arguments; its random source is an argument `wire.RandomSource`, and the draws
+        are judged by `Assignment.draw_probabilities` (see `autograder.stochastic`).
+        0: the function is deterministic on this case and compared as usual.
+    steps_per_draw: the most random choices one draw makes (e.g. the maximum length).
     """
 
     function: str
     args: tuple
     sizes: dict[str, int]
     primal: dict = field(default_factory=dict)
+    draws: int = 0
+    steps_per_draw: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,8 +122,15 @@ class DemoStudent:
     cells: Mapping[str, str] = field(default_factory=dict)
 
 
-BuildCase = Callable[..., Case]  # (function, rng, reference, sizes=None) -> Case
+BuildCase = Callable[..., Case]  # (function, rng, reference, sizes=None, index=0) -> Case
 GradientLoss = Callable[[str, dict, Mapping[str, Callable]], Callable[[], float]]
+# (function, case, the draws, reference) -> per step of each draw: the probability the
+# reference gives the value drawn, and the total probability of the values ranked before
+# it, both (draws, steps_per_draw) arrays with NaN past a draw's end; or a message saying
+# why the draws cannot come from the function at all (an index out of range, say).
+DrawProbabilities = Callable[
+    [str, Case, list, Mapping[str, Callable]], tuple[np.ndarray, np.ndarray] | str
+]
 
 
 @dataclass(frozen=True)
@@ -116,7 +138,9 @@ class Assignment:
     """What the engine needs to grade one assignment.
 
     functions: the graded functions, in the order they are graded (and reported).
-    build_case: draws a hidden case: (function, rng, reference functions, sizes=None).
+    build_case: draws a hidden case: (function, rng, reference functions, sizes=None,
+        index=0), where `index` numbers the hidden cases of a function (0, 1, ...), so
+        that each can cover its own regime (clipping active or not, say).
     gradient_loss: (backward function, case.primal, reference functions) -> L(), the
         scalar whose gradients the backward function returns, computed with the reference
         forward pass from the arrays in `primal` (perturbed in place by the check).
@@ -125,6 +149,12 @@ class Assignment:
     memory_hint: added to the out-of-memory message, e.g. "are you building far larger
         arrays than the ones it needs?", in the assignment's notation.
     setup_cell: grade_id of the solution notebook's imports cell.
+    draw_probabilities: judges the draws of stochastic functions (see `Case.draws`).
+    borrows: solutions of earlier assignments this one builds on, assignment -> function
+        names; they ship as a generated supporting file (see `autograder.borrowed`).
+    support_modules: names of the hand-written modules of `source/<assignment>/` that its
+        solution cells import (nbgrader copies them into the release); the grader loads
+        them into the sandbox beside the borrowed ones.
     """
 
     name: str
@@ -137,6 +167,9 @@ class Assignment:
     demo_students: Mapping[str, DemoStudent] = field(default_factory=dict)
     memory_hint: str = ""
     setup_cell: str = "imports"
+    draw_probabilities: DrawProbabilities | None = None
+    borrows: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    support_modules: tuple[str, ...] = ()
 
     @property
     def function_names(self) -> tuple[str, ...]:
@@ -145,6 +178,18 @@ class Assignment:
     @property
     def specs(self) -> dict[str, FunctionSpec]:
         return {spec.name: spec for spec in self.functions}
+
+    @property
+    def module_names(self) -> tuple[str, ...]:
+        """The modules of `source/<assignment>/` its solution cells may import, in the
+        order they are loaded: the borrowed ones, then the hand-written ones."""
+        borrowed = tuple(borrowed_module_name(earlier) for earlier in self.borrows)
+        return borrowed + tuple(self.support_modules)
+
+
+def borrowed_module_name(earlier: str) -> str:
+    """The supporting module that holds solutions borrowed from assignment `earlier`."""
+    return f"{earlier}_solutions"
 
 
 def grading_package(root: Path, name: str) -> Path:

@@ -1,4 +1,5 @@
-"""`rnn-autograde`: grade a class, build and grade a demo class, check the sandbox."""
+"""`rnn-autograde`: grade a class, build and grade a demo class, check the sandbox, and
+write the supporting files that carry earlier assignments' solutions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from autograder.assignment import assignment_names, load_assignment
 from autograder.batch import find_submissions, grade_class
+from autograder.borrowed import write_borrowed_modules
 from autograder.course_layout import CourseLayout
 from autograder.demo_class import build_demo_class
 from autograder.doctor import run_doctor
@@ -65,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     demo.add_argument("--no-progress", action="store_true")
 
+    borrow = commands.add_parser(
+        "borrow",
+        parents=[course],
+        help="rewrite the supporting files that hold earlier assignments' solutions",
+    )
+    borrow.add_argument("assignment", nargs="*", help="assignment names (default: all)")
+
     commands.add_parser("doctor", help="say which protections are active on this machine")
     return parser
 
@@ -76,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     layout = CourseLayout(args.course.resolve()) if args.course else CourseLayout.discover()
     if args.command == "demo":
         return run_demo(layout, jobs=args.jobs, progress=not args.no_progress)
+    if args.command == "borrow":
+        for name in args.assignment or assignment_names(layout.root):
+            for path in write_borrowed_modules(layout.root, name):
+                print(f"wrote {path.relative_to(layout.root)}")
+        return 0
     return grade(
         layout,
         args.assignment,

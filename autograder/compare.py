@@ -1,7 +1,9 @@
 """Compare a student's returned value with the reference's, and say what differs.
 
 The student's value was rebuilt by the grader from plain numbers (see sandbox/wire.py):
-only float64 arrays, floats, None, tuples, lists, dicts and `Unsupported` markers.
+only float64 and int64 arrays, floats, ints, strings, None, tuples, lists, dicts and
+`Unsupported` markers. Numbers compare by value (an int index equals the float index),
+within `tolerance` = (atol, rtol): the grader's defaults unless a function sets its own.
 """
 
 from __future__ import annotations
@@ -43,25 +45,42 @@ def describe(value: object) -> str:
         return f"a {type(value).__name__} of {len(value)} items"
     if value is None:
         return "None"
-    return f"the number {value:g}" if isinstance(value, float) else type(value).__name__
+    if isinstance(value, str):
+        return f"the string {value[:40]!r}"
+    return f"the number {value:g}" if isinstance(value, float | int) else type(value).__name__
 
 
 def _digits(value: float, error: float) -> str:
     """`value` with enough significant digits to show an error of `error` (6 at least)."""
+    if not (np.isfinite(value) and np.isfinite(error)):
+        return f"{value:g}"
     scale = max(abs(value), error, 1e-300)
     digits = min(17, max(6, int(np.ceil(np.log10(scale / max(error, 1e-300)))) + 2))
     return f"{value:.{digits}g}"
 
 
-def _array_mismatch(path: str, expected: np.ndarray, actual: np.ndarray) -> Mismatch | None:
+Tolerance = tuple[float, float]  # (atol, rtol)
+DEFAULT_TOLERANCE: Tolerance = (ATOL, RTOL)
+
+
+def _array_mismatch(
+    path: str, expected: np.ndarray, actual: np.ndarray, tolerance: Tolerance
+) -> Mismatch | None:
+    atol, rtol = tolerance
     if actual.shape != expected.shape:
         return Mismatch(path, "shape", f"has shape {actual.shape}, expected shape {expected.shape}")
-    finite = np.isfinite(actual)
-    if not finite.all():
-        bad = tuple(int(i) for i in np.argwhere(~finite)[0])
+    actual = actual.astype(float)
+    # The same nan or inf in both counts as equal (only a buggy reference, the
+    # diagnosis's, has any).
+    alike = (np.isnan(expected) & np.isnan(actual)) | (np.isinf(expected) & (expected == actual))
+    unexpected = ~np.isfinite(actual) & ~alike
+    if unexpected.any():
+        bad = tuple(int(i) for i in np.argwhere(unexpected)[0])
         return Mismatch(path, "not finite", f"contains {actual[bad]} (at index {list(bad)})")
-    error = np.abs(actual - expected)
-    if np.all(error <= ATOL + RTOL * np.abs(expected)):
+    with np.errstate(invalid="ignore"):
+        error = np.where(alike, 0.0, np.abs(actual - expected))
+    error = np.where(np.isnan(error), np.inf, error)
+    if np.all(error <= atol + rtol * np.abs(np.where(alike, 0.0, expected))):
         return None
     worst = tuple(int(i) for i in np.unravel_index(np.argmax(error), error.shape))
     return Mismatch(
@@ -71,16 +90,19 @@ def _array_mismatch(path: str, expected: np.ndarray, actual: np.ndarray) -> Mism
         f"(expected {_digits(expected[worst], error[worst])}, "
         f"got {_digits(actual[worst], error[worst])})",
         float(error[worst]),
-        float(error[worst] / max(abs(expected[worst]), ATOL)),
+        float(error[worst] / max(abs(expected[worst]), atol)),
     )
 
 
-def compare(expected: object, actual: object, path: str) -> list[Mismatch]:
+def compare(
+    expected: object, actual: object, path: str, tolerance: Tolerance = DEFAULT_TOLERANCE
+) -> list[Mismatch]:
     """Every mismatch between `actual` and `expected` (tuples and lists are interchangeable)."""
+    atol, rtol = tolerance
     if isinstance(expected, np.ndarray):
         if not isinstance(actual, np.ndarray):
             return [Mismatch(path, "type", f"is {describe(actual)}, expected {describe(expected)}")]
-        found = _array_mismatch(path, expected, actual)
+        found = _array_mismatch(path, expected, actual, tolerance)
         return [found] if found else []
     if isinstance(expected, tuple | list):
         if not isinstance(actual, tuple | list):
@@ -90,7 +112,7 @@ def compare(expected: object, actual: object, path: str) -> list[Mismatch]:
         return [
             m
             for i, (e, a) in enumerate(zip(expected, actual, strict=True))
-            for m in compare(e, a, f"{path}[{i}]")
+            for m in compare(e, a, f"{path}[{i}]", tolerance)
         ]
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
@@ -99,11 +121,18 @@ def compare(expected: object, actual: object, path: str) -> list[Mismatch]:
         if missing:
             return [Mismatch(path, "key", f"has no key {missing[0]!r}")]
         return [
-            m for key in expected for m in compare(expected[key], actual[key], f"{path}[{key!r}]")
+            m
+            for key in expected
+            for m in compare(expected[key], actual[key], f"{path}[{key!r}]", tolerance)
         ]
-    if isinstance(expected, float | int):
-        if not isinstance(actual, float) or abs(actual - expected) > ATOL + RTOL * abs(expected):
+    if isinstance(expected, float | int | np.floating | np.integer):
+        number = isinstance(actual, float | int) and not isinstance(actual, bool)
+        if not number or not abs(actual - expected) <= atol + rtol * abs(expected):
             return [Mismatch(path, "values", f"is {describe(actual)}, expected {expected:g}")]
+        return []
+    if isinstance(expected, str):
+        if actual != expected:
+            return [Mismatch(path, "values", f"is {describe(actual)}, expected {expected!r}")]
         return []
     if expected is None:
         return (

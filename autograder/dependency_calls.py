@@ -8,6 +8,9 @@ reference build a huge result in the grader itself. So a call is answered only i
 arguments have exactly the structure and shapes of the calls the reference itself makes
 on the same hidden case (recorded while computing the expected result): arrays of the
 case's own shapes, dicts with exactly the case's keys, sequences of the same length.
+A call to a dependency the reference does not call at all on the case is declined: the
+student's own function answers it, inside the sandbox (clipping by value where the
+reference clips by norm, say, is the student's choice, judged by the result).
 """
 
 from __future__ import annotations
@@ -96,6 +99,16 @@ def _kind(sig: Signature) -> str:
     }.get(sig[0], f"a {sig[-1]}")
 
 
+class Declined(Exception):
+    """The reference makes no call to this dependency here: the student's own answers."""
+
+
+def refusal_message(name: str, error: Exception) -> str:
+    """What a refused (or failed) dependency call raises in the student's code."""
+    message = f"the reference {name} could not run on the arguments your code passed"
+    return f"{message} to it: {error}"[:1000]
+
+
 def call_mismatch(
     name: str, args: list, allowed: set[Signature], parameters: tuple[str, ...] = ()
 ) -> str | None:
@@ -123,9 +136,12 @@ def _argument(index: int, parameters: tuple[str, ...]) -> str:
 def checked_reference(
     reference: Mapping[str, Callable], allowed: AllowedCalls
 ) -> Callable[[str, list], object]:
-    """The oracle for a student's dependency calls: the reference, on allowed arguments."""
+    """The oracle for a student's dependency calls: the reference, on allowed arguments;
+    raises Declined for a dependency the reference does not call, ValueError otherwise."""
 
     def call(name: str, args: list) -> object:
+        if not allowed.get(name):
+            raise Declined(name)
         parameters = tuple(inspect.signature(reference[name]).parameters)
         refused = call_mismatch(name, args, allowed.get(name, set()), parameters)
         if refused:
@@ -133,3 +149,32 @@ def checked_reference(
         return reference[name](*args)
 
     return call
+
+
+def run_with_checked_calls(
+    function: Callable, dependencies: Iterable[str], reference: Mapping[str, Callable],
+    allowed: AllowedCalls, args: list,
+) -> object:
+    """Run `function(*args)` (a known mistake's version, for the diagnosis) with its calls
+    to `dependencies` checked as the student's are: a refused call raises what it raises
+    in the student's code, a declined one runs the function's own namespace version."""
+    namespace = function.__globals__
+    own = {name: namespace[name] for name in dependencies}
+    oracle = checked_reference(reference, allowed)
+
+    def served(name: str) -> Callable:
+        def call(*call_args: object) -> object:
+            try:
+                return oracle(name, list(call_args))
+            except Declined:
+                return own[name](*call_args)
+            except Exception as error:  # noqa: BLE001  (as the worker reports it)
+                raise RuntimeError(refusal_message(name, error)) from None
+
+        return call
+
+    try:
+        namespace.update({name: served(name) for name in own})
+        return function(*args)
+    finally:
+        namespace.update(own)

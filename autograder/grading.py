@@ -8,17 +8,20 @@ is (e.g. with dask.distributed): it needs nothing but its arguments and the cour
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from autograder import stochastic
 from autograder.assignment import Assignment, Case, FunctionSpec
 from autograder.backprop_cost import cost_review
-from autograder.compare import compare, describe, identical, precision_hint
+from autograder.compare import DEFAULT_TOLERANCE, compare, describe, identical, precision_hint
 from autograder.dependency_calls import checked_reference, run_recording_calls
 from autograder.diagnose.matching import diagnose
+from autograder.diagnose.patches import mistake_functions
 from autograder.gradient_checks import directional_errors
 from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
 from autograder.reference import ReferenceSource
@@ -32,6 +35,7 @@ from autograder.tolerances import GRADCHECK_MAX_ERROR
 CASES_PER_FUNCTION = 3
 PROBE_SEED = 20261201  # the cost probe's case (autograder.backprop_cost): the same for all
 INPUTS_CHECK = "leaves its inputs unchanged"
+GRADIENTS = "gradients"  # the output of a backward function that holds its gradients
 NOT_CREDITED = (
     "Not credited while other checks fail: leaving the inputs unchanged earns its share "
     "only together with right outputs."
@@ -58,7 +62,10 @@ class Grader:
         """The hidden cases of `function` for `student`'s code (a `code_digest`)."""
         return [
             self.assignment.build_case(
-                function, case_rng(self.secret, student, function, k, code), self.functions
+                function,
+                case_rng(self.secret, student, function, k, code),
+                self.functions,
+                index=k,
             )
             for k in range(self.cases_per_function)
         ]
@@ -82,8 +89,10 @@ def check(name: str, passed: bool, message: str) -> dict:
 
 
 def check_names(spec: FunctionSpec) -> list[str]:
-    quantities = spec.gradient_keys if spec.is_backward else spec.outputs
-    return [*quantities, INPUTS_CHECK]
+    if spec.is_backward:
+        others = [name for name in spec.outputs if name != GRADIENTS]
+        return [*others, *spec.gradient_keys, INPUTS_CHECK]
+    return [*spec.outputs, INPUTS_CHECK]
 
 
 def function_result(spec: FunctionSpec, points: float, checks: list[dict]) -> dict:
@@ -170,17 +179,20 @@ def _with_hints(message: str, hints: list[str]) -> str:
 
 def _quantities(spec: FunctionSpec, value: object) -> dict[str, object] | str:
     """Split a returned value into the named quantities, or say why it can't be."""
-    if spec.is_backward:
-        if not isinstance(value, dict):
-            return f"{spec.name} should return a dict of gradients, but returned {describe(value)}"
-        return {key: value.get(key, _MISSING) for key in spec.gradient_keys}
     if len(spec.outputs) == 1:  # a single value is returned as it is, not in a tuple
-        return {spec.outputs[0]: value}
-    if not isinstance(value, tuple | list) or len(value) != len(spec.outputs):
+        outputs = {spec.outputs[0]: value}
+    elif not isinstance(value, tuple | list) or len(value) != len(spec.outputs):
         names = ", ".join(spec.outputs)
         count = len(spec.outputs)
         return f"{spec.name} should return {count} values ({names}), but returned {describe(value)}"
-    return dict(zip(spec.outputs, value, strict=True))
+    else:
+        outputs = dict(zip(spec.outputs, value, strict=True))
+    if not spec.is_backward:
+        return outputs
+    gradients = outputs.pop(GRADIENTS)
+    if not isinstance(gradients, dict):
+        return f"{spec.name} should return a dict of gradients, but returned {describe(gradients)}"
+    return {**outputs, **{key: gradients.get(key, _MISSING) for key in spec.gradient_keys}}
 
 
 _MISSING = wire.Unsupported("missing key")
@@ -205,14 +217,23 @@ def grade_function(
     deadline = time.monotonic() + grader.limits.seconds_per_function
     reference = grader.functions
     mistakes = grader.assignment.mistakes
-    first_wrong: tuple[Case, object, object] | None = None
+    first_wrong: tuple[Case, object, object, dict] | None = None
     all_mismatches = []
 
-    for k, case in enumerate(grader.cases(student, spec.name, code), start=1):
+    cases = grader.cases(student, spec.name, code)
+    stochastic_cases = sum(1 for case in cases if case.draws)
+    stochastic_hints: list[str] = []
+    for k, case in enumerate(cases, start=1):
         label = f"hidden case {k} ({_sizes(case)})"
-        expected, allowed_calls = run_recording_calls(
-            reference[spec.name], spec.depends_on, case.args
-        )
+        if case.draws:  # no expected value; the calls of one draw of the reference
+            _, allowed_calls = run_recording_calls(
+                reference[spec.name], spec.depends_on, tuple(wire.generators(list(case.args)))
+            )
+            expected = None
+        else:
+            expected, allowed_calls = run_recording_calls(
+                reference[spec.name], spec.depends_on, case.args
+            )
         try:
             reply = session.call(
                 spec.name,
@@ -225,6 +246,7 @@ def grade_function(
                     f" s on {label}: does every loop terminate"
                     + (f" {spec.loop_hint}?" if spec.loop_hint else "?")
                 ),
+                draws=case.draws,
             )
         except WorkerFailure as failure:
             where = "" if failure.kind == "timeout" else f"while running {spec.name} on {label}: "
@@ -238,7 +260,10 @@ def grade_function(
                 spec.name, reply.header, label, grader.limits, processes, memory
             )
             raised = (str(reply.header.get("type")), str(reply.header.get("message")))
-            hints = diagnose(grader.reference, mistakes, spec.name, case, raised=raised)
+            served = (spec.depends_on, reference, allowed_calls)
+            hints = diagnose(
+                grader.reference, mistakes, spec.name, case, raised=raised, served=served
+            )
             return failed_function(spec, points, _with_hints(message, hints))
         try:
             value = wire.decode(reply.header.get("value"), reply.buffers)
@@ -246,56 +271,43 @@ def grade_function(
         except wire.WireError as error:
             return failed_function(spec, points, f"the grader could not read the result ({error})")
 
-        quantities = _quantities(spec, value)
-        if isinstance(quantities, str):
-            return failed_function(spec, points, f"{quantities} on {label}")
-        expected_quantities = _quantities(spec, expected)
-        gradient_errors = (
-            directional_errors(
-                spec,
-                case,
-                quantities,
-                reference,
-                case_rng(grader.secret, student, f"{spec.name}/gradient-check", k, code),
-                grader.assignment.gradient_loss,
+        if case.draws:
+            name = spec.outputs[0]
+            rng = case_rng(grader.secret, student, f"{spec.name}/draws", k, code)
+            verdict, hints = _judge_draws(grader, spec, case, value, rng, stochastic_cases)
+            if verdict and name not in failures:
+                failures[name] = f"{verdict} on {label}"
+                stochastic_hints += [hint for hint in hints if hint not in stochastic_hints]
+        else:
+            quantities = _quantities(spec, value)
+            if isinstance(quantities, str):
+                return failed_function(spec, points, f"{quantities} on {label}")
+            wrong, mismatches = _compare_case(
+                grader, spec, case, k, student, code, quantities, expected, failures, label
             )
-            if spec.is_backward
-            else {}
-        )
-        wrong_here = False
-        for name in names[:-1]:
-            if name in failures:
-                continue
-            mismatches = compare(expected_quantities[name], quantities[name], name)
             all_mismatches += mismatches
-            message = ""
-            if mismatches:
-                message = f"{mismatches[0]} on {label}"
-                if quantities[name] is _MISSING:
-                    message = f"the gradients dict has no key '{name}'"
-            grad_error = gradient_errors.get(name)
-            if grad_error is not None and not grad_error <= GRADCHECK_MAX_ERROR:
-                message = (message or f"{name} on {label}") + (
-                    f"; gradient check along a random direction: relative error {grad_error:.2g} "
-                    f"(at most {GRADCHECK_MAX_ERROR:g} expected)"
-                )
-            if message:
-                failures[name] = message
-                wrong_here = True
+            if wrong and first_wrong is None:
+                first_wrong = (case, value, args_after, allowed_calls)
         if INPUTS_CHECK not in failures and not identical(list(case.args), args_after):
             failures[INPUTS_CHECK] = (
                 f"{spec.name} changed the arrays it was given (in place) on {label}: the caller's "
                 "data must stay as it was; work on new arrays (e.g. `x = x + 1`, not `x += 1`)"
             )
-            wrong_here = True
-        if wrong_here and first_wrong is None:
-            first_wrong = (case, value, args_after)
+            if first_wrong is None and not case.draws:
+                first_wrong = (case, value, args_after, allowed_calls)
 
     if spec.is_backward and review is not None:
         note = cost_review(grader, session, spec)
         if note:
             review.append(note)
-    hints = diagnose(grader.reference, mistakes, spec.name, *first_wrong) if first_wrong else []
+    hints = []
+    if first_wrong:
+        case, value, args_after, allowed_calls = first_wrong
+        served = (spec.depends_on, reference, allowed_calls)
+        hints = diagnose(
+            grader.reference, mistakes, spec.name, case, value, args_after, served=served
+        )
+    hints += [hint for hint in stochastic_hints if hint not in hints]
     precision = precision_hint(all_mismatches) if not hints else None
     hints += [precision] if precision else []
     uncredited = bool(failures) and INPUTS_CHECK not in failures
@@ -308,6 +320,97 @@ def grade_function(
         else:
             checks.append(check(name, True, "correct on every hidden case"))
     return function_result(spec, points, checks)
+
+
+def _compare_case(
+    grader: Grader,
+    spec: FunctionSpec,
+    case: Case,
+    k: int,
+    student: str,
+    code: str,
+    quantities: dict,
+    expected: object,
+    failures: dict[str, str],
+    label: str,
+) -> tuple[bool, list]:
+    """Compare the quantities of one deterministic case with the reference's (and check
+    the gradients of a backward function); record failures. Returns (any new failure,
+    the mismatches found)."""
+    expected_quantities = _quantities(spec, expected)
+    gradient_errors = (
+        directional_errors(
+            spec,
+            case,
+            quantities,
+            grader.functions,
+            case_rng(grader.secret, student, f"{spec.name}/gradient-check", k, code),
+            grader.assignment.gradient_loss,
+        )
+        if spec.is_backward
+        else {}
+    )
+    tolerance = spec.tolerance or DEFAULT_TOLERANCE
+    wrong, found = False, []
+    for name in check_names(spec)[:-1]:
+        if name in failures:
+            continue
+        mismatches = compare(expected_quantities[name], quantities[name], name, tolerance)
+        found += mismatches
+        message = ""
+        if mismatches:
+            message = f"{mismatches[0]} on {label}"
+            if quantities[name] is _MISSING:
+                message = f"the gradients dict has no key '{name}'"
+        grad_error = gradient_errors.get(name)
+        if grad_error is not None and not grad_error <= GRADCHECK_MAX_ERROR:
+            message = (message or f"{name} on {label}") + (
+                f"; gradient check along a random direction: relative error {grad_error:.2g} "
+                f"(at most {GRADCHECK_MAX_ERROR:g} expected)"
+            )
+        if message:
+            failures[name] = message
+            wrong = True
+    return wrong, found
+
+
+def _judge_draws(
+    grader: Grader,
+    spec: FunctionSpec,
+    case: Case,
+    draws: object,
+    rng: np.random.Generator,
+    stochastic_cases: int,
+) -> tuple[str | None, list[str]]:
+    """Judge a sampler's draws on one case (see `autograder.stochastic`): (None if they
+    pass, else why not; hints of the catalogued mistakes whose draws look the same)."""
+    if not isinstance(draws, list) or len(draws) != case.draws:
+        return f"{spec.name} returned {describe(draws)}, expected {case.draws} draws", []
+    judge = grader.assignment.draw_probabilities
+    alpha = stochastic.FALSE_ALARM / stochastic_cases
+    verdict, u = stochastic.judge(case, draws, judge, spec.name, grader.functions, rng, alpha)
+    if verdict is None:
+        return None, []
+    hints = []
+    buggy_versions = mistake_functions(grader.reference, grader.assignment.mistakes)
+    for mistake in grader.assignment.mistakes:
+        if mistake.function != spec.name:
+            continue
+        args = wire.generators(copy.deepcopy(list(case.args)))
+        try:
+            with np.errstate(all="ignore"):
+                buggy = [buggy_versions[mistake.id](*args) for _ in range(case.draws)]
+        except Exception:  # noqa: BLE001  (a mistake that crashes here matches nothing)
+            continue
+        buggy_verdict, w = stochastic.judge(
+            case, buggy, judge, spec.name, grader.functions, rng, alpha
+        )
+        alike = buggy_verdict == verdict if u is None or w is None else (
+            stochastic.same_distribution(u, w)
+        )
+        if buggy_verdict is not None and alike:
+            hints.append(mistake.hint)
+    return verdict, hints
 
 
 # ---- one submission ----
@@ -363,7 +466,9 @@ def _start(grader: Grader, cells: dict[str, str], skipped: dict[str, str]):
         session.start()
         usable = {n: c for n, c in cells.items() if n not in skipped}
         try:
-            loaded = session.load(grader.reference.setup, usable, list(grader.specs))
+            loaded = session.load(
+                grader.reference.setup, usable, list(grader.specs), grader.reference.modules
+            )
             return session, loaded
         except WorkerFailure as failure:
             session.close()

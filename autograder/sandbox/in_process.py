@@ -24,10 +24,16 @@ class InProcessSession:
         """Not measured in this process (see `autograder.backprop_cost`)."""
         return None
 
-    def call(self, function, args, oracle, oracles, deadline, timeout_message) -> Reply:
+    def call(
+        self, function, args, oracle, oracles, deadline, timeout_message, draws=0
+    ) -> Reply:
         arguments = copy.deepcopy(list(args))
+        call_args = wire.generators(arguments)
         try:
-            value = self.functions[function](*arguments)
+            if draws:
+                value = [self.functions[function](*call_args) for _ in range(draws)]
+            else:
+                value = self.functions[function](*call_args)
         except Exception as error:  # noqa: BLE001  (reported as a failed check)
             return Reply({"op": "raised", "type": type(error).__name__, "message": str(error)}, [])
         buffers: list[bytes] = []

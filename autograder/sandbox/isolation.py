@@ -31,9 +31,9 @@ from autograder.sandbox.limits import Limits
 
 WORKER = Path(__file__).with_name("worker.py")
 WORKER_FILES = (WORKER, WORKER.with_name("wire.py"))
-# The `course` modules a solution cell may import (the setup cell: `from course import
-# sigmoid, softmax`); everything else of the package stays outside the sandbox.
-COURSE_MODULES = ("__init__.py", "activations.py", "notation.py")
+# The `course` modules a solution cell may import (activations, notation, the progress
+# bar); everything else of the package stays outside the sandbox.
+COURSE_MODULES = ("__init__.py", "activations.py", "notation.py", "progress.py")
 SANDBOX_TMP = "/tmp"
 SANDBOX_LIB = "/sandbox/lib"  # numpy and course, on the worker's sys.path
 SANDBOX_WORKER = "/sandbox/worker"

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.dependency_calls import Declined, refusal_message
 from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation, new_workdir, worker_environment
 from autograder.sandbox.limits import Limits, megabytes
@@ -223,13 +224,21 @@ class WorkerSession:
 
     # ---- requests ----
 
-    def load(self, setup: str, cells: dict[str, str], functions: list[str]) -> dict:
-        """Run the setup and solution cells; returns {"defined": [...], "cell_errors": {...}}.
+    def load(
+        self,
+        setup: str,
+        cells: dict[str, str],
+        functions: list[str],
+        modules: dict[str, str] | None = None,
+    ) -> dict:
+        """Install the assignment's supporting `modules` (name -> code), run the setup and
+        solution cells; returns {"defined": [...], "cell_errors": {...}}.
 
         A WorkerFailure raised here names, in `.cell`, the cell that was running.
         """
         deadline = time.monotonic() + self.limits.load_seconds + 5.0  # + interpreter start
         request = {"op": "load", "setup": setup, "cells": cells, "functions": functions}
+        request["modules"] = modules or {}
         self._send(request, deadline)
         running = None
         while True:
@@ -258,12 +267,15 @@ class WorkerSession:
         oracles: tuple[str, ...],
         deadline: float,
         timeout_message: str,
+        draws: int = 0,
     ) -> Reply:
-        """Call `function(*args)` in the worker; serve its calls to `oracles` meanwhile."""
+        """Call `function(*args)` in the worker (`draws` times for a stochastic function,
+        returning the list of values); serve its calls to `oracles` meanwhile."""
         buffers: list[bytes] = []
         skeleton = wire.encode(list(args), buffers)
         self.calls += 1
         request = {"op": "call", "function": function, "args": skeleton, "oracles": list(oracles)}
+        request["draws"] = draws
         self._send({**request, "seq": self.calls}, deadline, buffers)
         while True:
             reply = self._receive(deadline, timeout_message)
@@ -284,11 +296,11 @@ class WorkerSession:
             if not isinstance(args, list):
                 raise wire.WireError("arguments are not a list")
             value = oracle(name, args)
+        except Declined:
+            self._send({"op": "oracle_declined"}, deadline)
+            return
         except Exception as error:  # noqa: BLE001  (the reference may reject bad arguments)
-            message = f"the reference {name} could not run on the arguments your code passed"
-            self._send(
-                {"op": "oracle_error", "message": f"{message} to it: {error}"[:1000]}, deadline
-            )
+            self._send({"op": "oracle_error", "message": refusal_message(name, error)}, deadline)
             return
         out: list[bytes] = []
         self._send({"op": "oracle_result", "value": wire.encode(value, out)}, deadline, out)

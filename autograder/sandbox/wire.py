@@ -5,6 +5,10 @@ This file runs on both sides: imported as `autograder.sandbox.wire` by the grade
 library. A message is a JSON header plus raw little-endian float64 buffers. Nothing is
 ever unpickled, and the grader rebuilds every value itself from validated numbers, so an
 object a student shapes (an ndarray subclass, a forged __eq__ or __array__) cannot cross.
+
+Values: None, numbers (an int stays an int), strings (at most MAX_STRING characters),
+float arrays (as float64) and integer arrays (as int64), tuples, lists, dicts with string
+keys, and `RandomSource`, the grader's stand-in for a random generator it hands a sampler.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import numpy as np
 MAX_DEPTH = 8
 MAX_ITEMS = 10_000
 MAX_ARRAY_ELEMENTS = 4_000_000
+MAX_STRING = 100_000
 _LENGTH = struct.Struct("<Q")
 
 
@@ -35,6 +40,31 @@ class Unsupported:
         return f"Unsupported({self.description})"
 
 
+class RandomSource:
+    """A random generator the grader hands a stochastic function, by its seed: the worker
+    turns it into `numpy.random.default_rng(seed)` for the call (see `generators`)."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = int(seed)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RandomSource) and other.seed == self.seed
+
+    def __hash__(self) -> int:
+        return hash(("RandomSource", self.seed))
+
+    def __repr__(self) -> str:
+        return f"RandomSource({self.seed})"
+
+
+def generators(args: list) -> list:
+    """`args` with each top-level RandomSource replaced by a numpy Generator of its seed."""
+    return [
+        np.random.default_rng(arg.seed) if isinstance(arg, RandomSource) else arg
+        for arg in args
+    ]
+
+
 # ---- encoding (runs in the worker, on whatever the student returned) ----
 
 
@@ -44,19 +74,32 @@ def encode(value: object, buffers: list[bytes], depth: int = 0) -> object:
         return {"t": "unsupported", "type": "structure nested too deeply"}
     if value is None:
         return {"t": "none"}
-    if isinstance(value, bool | int | float | np.bool_ | np.integer | np.floating):
+    if type(value) is int or isinstance(value, np.integer):  # not bool: a bool is a number
+        if abs(int(value)) < 2**63:
+            return {"t": "int", "v": int(value), "type": type(value).__name__}
         return {"t": "number", "v": float(value), "type": type(value).__name__}
+    if isinstance(value, bool | int | float | np.bool_ | np.floating):
+        return {"t": "number", "v": float(value), "type": type(value).__name__}
+    if type(value) is str:
+        if len(value) > MAX_STRING:
+            return {"t": "unsupported", "type": f"string of {len(value)} characters (too long)"}
+        return {"t": "str", "v": value}
+    if type(value) is RandomSource:
+        return {"t": "rng", "seed": value.seed}
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
             return {"t": "unsupported", "type": f"array of dtype {value.dtype}"}
         if value.size > MAX_ARRAY_ELEMENTS:
             return {"t": "unsupported", "type": f"array of {value.size} elements (too large)"}
-        data = np.ascontiguousarray(np.asarray(value), dtype="<f8")
+        integer = value.dtype.kind in "iu" and bool(value.size == 0 or np.abs(value).max() < 2**63)
+        wire_type = "<i8" if integer else "<f8"
+        data = np.ascontiguousarray(np.asarray(value), dtype=wire_type)
         buffers.append(data.tobytes())
         return {
             "t": "array",
             "shape": [int(n) for n in data.shape],
             "dtype": str(value.dtype),
+            "int": integer,
             "b": len(buffers) - 1,
         }
     if isinstance(value, tuple | list):
@@ -89,6 +132,21 @@ def decode(node: object, buffers: list[bytes], depth: int = 0) -> object:
         if not isinstance(number, int | float) or isinstance(number, bool):
             raise WireError("malformed number")
         return float(number)
+    if kind == "int":
+        number = node.get("v")
+        if type(number) is not int or abs(number) >= 2**63:
+            raise WireError("malformed integer")
+        return number
+    if kind == "str":
+        text = node.get("v")
+        if type(text) is not str or len(text) > MAX_STRING:
+            raise WireError("malformed string")
+        return text
+    if kind == "rng":
+        seed = node.get("seed")
+        if type(seed) is not int or not 0 <= seed < 2**63:
+            raise WireError("malformed random source")
+        return RandomSource(seed)
     if kind == "array":
         return _decode_array(node, buffers)
     if kind in ("tuple", "list"):
@@ -120,11 +178,15 @@ def _decode_array(node: dict, buffers: list[bytes]) -> np.ndarray:
         raise WireError("malformed array shape")
     if not (isinstance(index, int) and 0 <= index < len(buffers)):
         raise WireError("malformed array buffer index")
+    integer = node.get("int", False)
+    if type(integer) is not bool:
+        raise WireError("malformed array type")
     count = int(np.prod(shape, dtype=np.int64))
     if count > MAX_ARRAY_ELEMENTS or len(buffers[index]) != 8 * count:
         raise WireError("array size does not match its buffer")
-    array = np.frombuffer(buffers[index], dtype="<f8", count=count).reshape(shape)
-    return array.astype(np.float64)  # a fresh, writable, native-endian copy
+    wire_type, native = ("<i8", np.int64) if integer else ("<f8", np.float64)
+    array = np.frombuffer(buffers[index], dtype=wire_type, count=count).reshape(shape)
+    return array.astype(native)  # a fresh, writable, native-endian copy
 
 
 # ---- framing ----
