@@ -155,6 +155,10 @@ class Assignment:
     support_modules: names of the hand-written modules of `source/<assignment>/` that its
         solution cells import (nbgrader copies them into the release); the grader loads
         them into the sandbox beside the borrowed ones.
+    stand_ins: dependency -> "module:attribute" of a public function of the `course`
+        package that computes exactly what the reference does (an activation, say): the
+        sandbox answers calls to that dependency with it, on the spot, instead of asking
+        the grader. For dependencies called thousands of times (a sampler's steps).
     """
 
     name: str
@@ -170,6 +174,7 @@ class Assignment:
     draw_probabilities: DrawProbabilities | None = None
     borrows: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     support_modules: tuple[str, ...] = ()
+    stand_ins: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def function_names(self) -> tuple[str, ...]:

@@ -220,6 +220,9 @@ def grade_function(
     first_wrong: tuple[Case, object, object, dict] | None = None
     all_mismatches = []
 
+    stand_ins = {
+        dep: where for dep, where in grader.assignment.stand_ins.items() if dep in spec.depends_on
+    }
     cases = grader.cases(student, spec.name, code)
     stochastic_cases = sum(1 for case in cases if case.draws)
     stochastic_hints: list[str] = []
@@ -239,7 +242,7 @@ def grade_function(
                 spec.name,
                 case.args,
                 oracle=checked_reference(reference, allowed_calls),
-                oracles=spec.depends_on,
+                oracles=tuple(dep for dep in spec.depends_on if dep not in stand_ins),
                 deadline=deadline,
                 timeout_message=(
                     f"your {spec.name} ran for more than {grader.limits.seconds_per_function:.0f}"
@@ -247,6 +250,7 @@ def grade_function(
                     + (f" {spec.loop_hint}?" if spec.loop_hint else "?")
                 ),
                 draws=case.draws,
+                stand_ins=stand_ins,
             )
         except WorkerFailure as failure:
             where = "" if failure.kind == "timeout" else f"while running {spec.name} on {label}: "

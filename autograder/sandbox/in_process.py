@@ -25,7 +25,7 @@ class InProcessSession:
         return None
 
     def call(
-        self, function, args, oracle, oracles, deadline, timeout_message, draws=0
+        self, function, args, oracle, oracles, deadline, timeout_message, draws=0, stand_ins=None
     ) -> Reply:
         arguments = copy.deepcopy(list(args))
         call_args = wire.generators(arguments)

@@ -268,14 +268,17 @@ class WorkerSession:
         deadline: float,
         timeout_message: str,
         draws: int = 0,
+        stand_ins: dict[str, str] | None = None,
     ) -> Reply:
         """Call `function(*args)` in the worker (`draws` times for a stochastic function,
-        returning the list of values); serve its calls to `oracles` meanwhile."""
+        returning the list of values); serve its calls to `oracles` meanwhile, while the
+        worker answers those to `stand_ins` itself (see `Assignment.stand_ins`)."""
         buffers: list[bytes] = []
         skeleton = wire.encode(list(args), buffers)
         self.calls += 1
         request = {"op": "call", "function": function, "args": skeleton, "oracles": list(oracles)}
         request["draws"] = draws
+        request["stand_ins"] = stand_ins or {}
         self._send({**request, "seq": self.calls}, deadline, buffers)
         while True:
             reply = self._receive(deadline, timeout_message)

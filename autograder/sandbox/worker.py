@@ -33,7 +33,8 @@ if len(sys.argv) > 2:  # no cgroup: cap the processes of this user namespace, ou
     resource.setrlimit(resource.RLIMIT_NPROC, (int(sys.argv[2]),) * 2)
 sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[1:2]]
 
-import linecache  # noqa: E402  (after the drop above)
+import importlib  # noqa: E402  (after the drop above)
+import linecache  # noqa: E402
 import traceback  # noqa: E402
 import types  # noqa: E402
 
@@ -134,9 +135,14 @@ class Worker:
         args = wire.decode(request["args"], buffers)
         draws = request.get("draws", 0)
         call_args = wire.generators(args)
-        saved = {dep: self.namespace.get(dep) for dep in request["oracles"]}
+        stand_ins = request.get("stand_ins", {})
+        saved = {dep: self.namespace.get(dep) for dep in [*request["oracles"], *stand_ins]}
         for dep in request["oracles"]:
             self.namespace[dep] = self.oracle(dep, saved[dep])
+        for dep, where in stand_ins.items():  # a public `course` function, as the reference
+            module, attribute = where.split(":")
+            if module.split(".")[0] == "course":
+                self.namespace[dep] = getattr(importlib.import_module(module), attribute)
         try:
             if draws:
                 seeds = [arg.seed for arg in args if isinstance(arg, wire.RandomSource)]
