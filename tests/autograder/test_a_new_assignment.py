@@ -38,7 +38,7 @@ GRADING = """
 from autograder.assignment import Assignment, Case, FunctionSpec, Mistake, Variant
 
 
-def build_case(function, rng, reference, sizes=None):
+def build_case(function, rng, reference, sizes=None, index=0):
     s = dict(sizes) if sizes else {"n": int(rng.integers(2, 8)), "m": int(rng.integers(2, 8))}
     return Case(function, (rng.standard_normal((s["n"], s["m"])),), s)
 

@@ -31,9 +31,10 @@ def build_case(
     rng: np.random.Generator,
     reference: Mapping[str, Callable],
     sizes: Mapping[str, int] | None = None,
+    index: int = 0,
 ) -> Case:
     """Draw one hidden case for `function` (of the given `sizes`, else random ones);
-    backward caches come from `reference`."""
+    backward caches come from `reference`. Every case is drawn alike (`index` unused)."""
     s = dict(sizes) if sizes else draw_sizes(rng)
     n_x, n_a, n_y, m, T_x = s["n_x"], s["n_a"], s["n_y"], s["m"], s["T_x"]
     if "_cell_" in function:  # one time step: T_x means nothing to the student here
