@@ -19,7 +19,6 @@ import numpy as np
 
 import course
 from course.checks.expect import CheckFailure
-from course.notation import SIGNATURES
 
 # Frames in these folders are not the student's code.
 _LIBRARY_DIRS = tuple(os.path.dirname(m.__file__ or "") + os.sep for m in (np, course))
@@ -58,10 +57,11 @@ def _where(error: BaseException) -> str:
 
 
 def _unimplemented(error: NotImplementedError, default: str) -> str:
-    """The graded function that raised NotImplementedError (the innermost one)."""
-    names = [frame.name for frame in traceback.extract_tb(error.__traceback__)]
-    graded = [name for name in names if name in SIGNATURES]
-    return graded[-1] if graded else default
+    """The function of the student's that raised NotImplementedError (the innermost
+    frame outside numpy and `course`: a stub's `raise NotImplementedError()`)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    own = [f.name for f in frames if not f.filename.startswith(_LIBRARY_DIRS)]
+    return own[-1] if own and own[-1] != "<module>" else default
 
 
 def run_checks(function: str, checks: Sequence[Check]) -> None:

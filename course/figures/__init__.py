@@ -4,6 +4,15 @@ Each function returns a matplotlib Figure (a notebook displays it when a cell re
 """
 
 from course.figures.gradient_flow import plot_gradient_flow
+from course.figures.language_model import (
+    plot_batch,
+    plot_clipping,
+    plot_gradient_norms,
+    plot_model_comparison,
+    plot_name_lengths,
+    plot_temperatures,
+    plot_training,
+)
 from course.figures.lstm_diagrams import (
     draw_lstm_cell,
     draw_lstm_cell_backward,
@@ -25,4 +34,12 @@ __all__ = [
     "draw_lstm_forward",
     "draw_lstm_cell_backward",
     "plot_gradient_flow",
+    # Assignment 2: plots of the data and training runs they are given.
+    "plot_name_lengths",
+    "plot_batch",
+    "plot_clipping",
+    "plot_training",
+    "plot_temperatures",
+    "plot_gradient_norms",
+    "plot_model_comparison",
 ]

@@ -160,8 +160,10 @@ def diagram(request: pytest.FixtureRequest) -> Rendered:
     return _render(request.param, getattr(figures, request.param)())
 
 
-def test_public_api_lists_the_seven_diagrams_and_the_plot() -> None:
-    assert set(figures.__all__) == {*DIAGRAMS, "plot_gradient_flow"}
+def test_public_api_lists_the_diagrams_and_the_plots() -> None:
+    plots = {"plot_gradient_flow", "plot_name_lengths", "plot_batch", "plot_clipping"}
+    plots |= {"plot_training", "plot_temperatures", "plot_gradient_norms", "plot_model_comparison"}
+    assert set(figures.__all__) == {*DIAGRAMS, *plots}
 
 
 def test_diagram_is_a_figure_with_axes_that_renders_to_png(diagram: Rendered) -> None:
