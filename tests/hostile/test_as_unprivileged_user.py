@@ -3,7 +3,8 @@
 Graded by root, workers get cgroups and bubblewrap runs without a user namespace; graded
 by an ordinary user, bubblewrap maps that user to 65534 in a user namespace and, with no
 writable cgroups, the RLIMIT_NPROC fallback applies. When the tests run as root, this
-test runs tests/hostile again as uid 65534 ("nobody"), in a mount namespace where the
+test runs tests/hostile again (but for assignment 2's batch, whose isolation is the same)
+as uid 65534 ("nobody"), in a mount namespace where the
 interpreter is reachable (it may sit under /root, which only root may enter). When the
 tests run as an ordinary user, the suite itself is already that run.
 """
@@ -61,6 +62,8 @@ def test_hostile_suite_passes_when_an_unprivileged_user_grades():
     argv += [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
     argv += [sys.executable, "-m", "pytest", "tests/hostile", "-p", "no:cacheprovider", "-q"]
     argv += ["--ignore", "tests/hostile/test_as_unprivileged_user.py"]
+    # Assignment 2's batch isolates the same way: once, as root, keeps the suite short.
+    argv += ["--ignore", "tests/hostile/test_hostile_language_model.py"]
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": str(home),
