@@ -208,7 +208,8 @@ def run_demo(layout: CourseLayout, jobs: int, progress: bool) -> int:
         reference = load_reference_source(demo.source_notebook(name), plugin)
         students = build_demo_class(reference, plugin, release, demo.submitted)
         print(f"\n{name}: demo class of {len(students)} students in {demo.submitted}")
-        status = max(status, grade(demo, name, jobs=jobs, progress=progress))
+        graded = grade(demo, name, students=students, jobs=jobs, progress=progress)
+        status = max(status, graded)
     return status
 
 

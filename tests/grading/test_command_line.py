@@ -10,11 +10,12 @@ import shutil
 import pytest
 
 from autograder import cli, doctor
+from autograder.assignment import assignment_names, load_assignment
 from autograder.batch import find_submissions, grade_class
 from autograder.course_layout import CourseLayout
 from autograder.demo_class import build_demo_class
 from autograder.sandbox import isolation
-from tests.assignments import ASSIGNMENT, GRADED_FUNCTIONS, RNN
+from tests.assignments import ASSIGNMENT, GRADED_FUNCTIONS, REPO, RNN
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +118,28 @@ def test_without_bubblewrap_the_doctor_fails_and_grading_says_what_is_missing(mo
     warning = capsys.readouterr().err
     assert "bubblewrap (bwrap) is not available" in warning
     assert "can read any file" in warning and "network" in warning
+
+
+def test_demo_grades_each_assignment_with_its_own_class(tmp_path, monkeypatch):
+    """`rnn-autograde demo` builds the demo class of every assignment and grades each
+    assignment's students only (the grading itself is tested above and in tests/hostile)."""
+    for name in ("nbgrader_config.py",):
+        shutil.copy(REPO / name, tmp_path / name)
+    for folder in ("source", "release"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    graded = {}
+
+    def record(layout, assignment, students=None, **options):
+        graded[assignment] = students
+        return 0
+
+    monkeypatch.setattr(cli, "grade", record)
+    assert cli.run_demo(CourseLayout(tmp_path), jobs=1, progress=False) == 0
+    expected = {
+        name: list(load_assignment(REPO, name).demo_students) for name in assignment_names(REPO)
+    }
+    assert graded == expected and len(expected) >= 2
+    for name, students in expected.items():
+        notebook = CourseLayout(tmp_path).source_notebook(name).name
+        for student in students:
+            assert (tmp_path / "demo" / "submitted" / student / name / notebook).is_file()

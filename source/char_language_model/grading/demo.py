@@ -22,7 +22,9 @@ def sample(parameters, rng, temperature, max_length, prefix):
     "softmax": """import glob
 
 def softmax(z):
-    stolen = glob.glob("/**/source/**/*.ipynb", recursive=True)
+    stolen = []
+    for pattern in ("/*/*/source/*/*.ipynb", "/root/**/.course_secret", "/home/*/*"):
+        stolen += glob.glob(pattern, recursive=True)
     raise RuntimeError(f"found {len(stolen)} private files: {stolen[:3]}")
 """,
 }
