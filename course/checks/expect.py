@@ -6,7 +6,7 @@ it is, and suggests the likely mistake.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -87,6 +87,21 @@ def expect_close(name: str, got: np.ndarray, expected: np.ndarray, hint: str) ->
         raise CheckFailure(f"{name} is off by up to {gap:.1e}: {hint}")
 
 
+def expect_tuple(function: str, result: object, returns: Sequence[str]) -> tuple:
+    """`result` must be a tuple (or list) of len(returns) values."""
+    if isinstance(result, tuple | list) and len(result) == len(returns):
+        return tuple(result)
+    if isinstance(result, tuple | list):
+        got = f"{len(result)} values"
+    elif result is None:
+        got = "None: is the return statement missing?"
+    else:
+        got = describe(result)
+    raise CheckFailure(
+        f"{function} should return {len(returns)} values ({', '.join(returns)}), got {got}"
+    )
+
+
 def named_outputs(sig: Signature, result: object, sizes: Sizes) -> dict[str, Any]:
     """What `sig.name` returned, by name, after checking its structure and array shapes.
 
@@ -105,17 +120,7 @@ def named_outputs(sig: Signature, result: object, sizes: Sizes) -> dict[str, Any
             raise CheckFailure(f"the gradients dict has no key {details}")
         outputs = {key: result[key] for key in sig.returns}
     else:
-        if not isinstance(result, tuple | list) or len(result) != len(sig.returns):
-            if isinstance(result, tuple | list):
-                got = f"{len(result)} values"
-            elif result is None:
-                got = "None: is the return statement missing?"
-            else:
-                got = describe(result)
-            raise CheckFailure(
-                f"{sig.name} should return {len(sig.returns)} values ({returns}), got {got}"
-            )
-        outputs = dict(zip(sig.returns, result, strict=True))
+        outputs = dict(zip(sig.returns, expect_tuple(sig.name, result, sig.returns), strict=True))
     for name, value in outputs.items():
         if name not in ("cache", "caches"):
             expect_array(name, value, sizes)

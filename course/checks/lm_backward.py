@@ -19,6 +19,7 @@ from course.checks.expect import (
     IDENTITY_ATOL,
     CheckFailure,
     expect,
+    expect_tuple,
     expect_unchanged,
     max_abs_difference,
     same_values,
@@ -32,7 +33,7 @@ from course.checks.lm_cases import (
     batch_inputs,
     loss_inputs,
 )
-from course.checks.lm_expect import expect_dict, expect_scalar, expect_tuple, quietly
+from course.checks.lm_expect import expect_dict, expect_scalar, quietly
 from course.checks.lm_samples import expect_matches, load_sample
 from course.checks.report import Check, run_checks
 from course.gradcheck import directional_check, gradcheck

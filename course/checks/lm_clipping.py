@@ -17,10 +17,11 @@ from course.checks.expect import (
     IDENTITY_ATOL,
     CheckFailure,
     expect_close,
+    expect_tuple,
     expect_unchanged,
 )
 from course.checks.lm_cases import PUBLIC_SIZES, RNN_KEYS, global_norm, gradient_dict
-from course.checks.lm_expect import expect_dict, expect_scalar, expect_tuple, quietly
+from course.checks.lm_expect import expect_dict, expect_scalar, quietly
 from course.checks.report import Check, run_checks
 
 MAX_VALUE = 2.0

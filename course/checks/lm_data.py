@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from course.checks.expect import CheckFailure, describe, expect
-from course.checks.lm_expect import expect_tuple, quietly
+from course.checks.expect import CheckFailure, describe, expect, expect_tuple
+from course.checks.lm_expect import quietly
 from course.checks.lm_samples import PERPLEXITY_VOCABULARY
 from course.checks.report import Check, run_checks
 

@@ -70,21 +70,6 @@ def expect_dict(
     return value
 
 
-def expect_tuple(function: str, result: object, returns: Sequence[str]) -> tuple:
-    """`result` must be a tuple (or list) of len(returns) values."""
-    if isinstance(result, tuple | list) and len(result) == len(returns):
-        return tuple(result)
-    if isinstance(result, tuple | list):
-        got = f"{len(result)} values"
-    elif result is None:
-        got = "None: is the return statement missing?"
-    else:
-        got = describe(result)
-    raise CheckFailure(
-        f"{function} should return {len(returns)} values ({', '.join(returns)}), got {got}"
-    )
-
-
 def quietly(run: Callable[[], object]) -> Callable[[], None]:
     """`run` as a check (course.checks.report.Check): its result is dropped, only what it
     raises counts (used by the checks that a function returns the right structure)."""

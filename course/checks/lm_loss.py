@@ -21,13 +21,13 @@ from course.checks.expect import (
     expect,
     expect_array,
     expect_close,
+    expect_tuple,
     expect_unchanged,
     max_abs_difference,
 )
 from course.checks.lm_cases import PUBLIC_SIZES, LMSizes, loss_inputs
 from course.checks.lm_expect import (
     expect_scalar,
-    expect_tuple,
     likely_mistake,
     quietly,
     same_number,

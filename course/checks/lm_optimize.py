@@ -13,13 +13,12 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from course.checks.expect import CheckFailure, expect, expect_unchanged
+from course.checks.expect import CheckFailure, expect, expect_tuple, expect_unchanged
 from course.checks.lm_cases import PUBLIC_SIZES, RNN_PARAMETERS, batch_inputs, global_norm
 from course.checks.lm_expect import (
     expect_dict,
     expect_matching,
     expect_scalar,
-    expect_tuple,
     quietly,
 )
 from course.checks.lm_samples import OPTIMIZE_SETTINGS, expect_matches, load_sample

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from course.checks.expect import CheckFailure, describe, expect, expect_unchanged
+from course.checks.expect import CheckFailure, describe, expect, expect_tuple, expect_unchanged
 from course.checks.lm_cases import LMSizes
-from course.checks.lm_expect import expect_dict, expect_tuple, quietly
+from course.checks.lm_expect import expect_dict, quietly
 from course.checks.lm_samples import (
     TRAIN_N_A,
     TRAIN_NAMES,

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from course.checks.expect import expect, expect_unchanged
+from course.checks.expect import expect, expect_tuple, expect_unchanged
 from course.checks.lm_cases import PUBLIC_SIZES, RNN_PARAMETERS, gradient_dict, lm_parameters
-from course.checks.lm_expect import expect_dict, expect_matching, expect_tuple, quietly
+from course.checks.lm_expect import expect_dict, expect_matching, quietly
 from course.checks.report import Check, run_checks
 
 LEARNING_RATE = 0.1

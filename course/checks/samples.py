@@ -11,6 +11,7 @@ instructor's cache even when the student's forward function is still wrong.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import astuple, dataclass
 from functools import cache
@@ -99,6 +100,14 @@ def decode_sample(sig: Signature, arrays: Mapping[str, np.ndarray]) -> Sample:
             values[name] = own[name]
     expected = {k: own[k] for k in sig.returns if k not in ("cache", "caches")}
     return Sample(Sizes(*(int(n) for n in own["sizes"])), values, expected)
+
+
+def npz_bytes(entries: Mapping[str, np.ndarray]) -> bytes:
+    """A sample file's bytes: `entries` uncompressed, keys sorted, no pickles (zip
+    timestamps vary, so compare contents, not bytes). For the instructor's generators."""
+    buffer = io.BytesIO()
+    np.savez(buffer, allow_pickle=False, **dict(sorted(entries.items())))
+    return buffer.getvalue()
 
 
 @cache

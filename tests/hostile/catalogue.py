@@ -1088,3 +1088,34 @@ CATALOGUE: list[Hostile] = [
         review=(*BACKWARD_FUNCTIONS, "numerically"),
     ),
 ]
+
+
+def outcome_problems(functions: Mapping[str, dict], expect: Mapping[str, Outcome]) -> list[str]:
+    """Where the graded functions of one hostile submission differ from `expect` (a
+    function not listed there must keep full marks)."""
+    problems = []
+    for function, graded in functions.items():
+        expected = expect.get(function, FULL)
+        score, max_score = graded["score"], graded["max_score"]
+        messages = "\n".join(c["message"] for c in graded["checks"] if not c["passed"])
+        said = [w for w in expected.forbidden if w.lower() in messages.lower()]
+        if said:
+            problems.append(f"{function}: message says {said}: {messages[:600]}")
+        if expected.full is None:
+            continue
+        if expected.full and score != max_score:
+            problems.append(f"{function}: expected full marks, got {score}/{max_score}: {messages}")
+        if not expected.full:
+            if score != 0:
+                problems.append(f"{function}: expected 0, got {score}/{max_score}")
+            missing = [
+                w
+                for w in expected.words
+                if not any(a in messages.lower() for a in w.lower().split("|"))
+            ]
+            if missing:
+                problems.append(f"{function}: message lacks {missing}: {messages[:600]}")
+        for check in graded["checks"]:
+            if not check["passed"] and not 0 < len(check["message"]) <= 2000:
+                problems.append(f"{function}: check {check['name']} has no usable message")
+    return problems

@@ -41,7 +41,7 @@ from tests.assignments import (
     course_reference,
     mistaken_code,
 )
-from tests.hostile.catalogue import CATALOGUE, FULL, Hostile
+from tests.hostile.catalogue import CATALOGUE, Hostile, outcome_problems
 
 # Short time limits keep the batch quick; a correct function needs ~10 ms per case.
 LIMITS = Limits(seconds_per_function=2.0, load_seconds=2.0)
@@ -228,31 +228,7 @@ def _messages(function_result: dict) -> str:
 def test_hostile_case_earns_only_what_it_should(case: Hostile, batch):
     result = batch["results"][hostile_student(case)]
     assert list(result["functions"]) == list(GRADED_FUNCTIONS)
-    problems = []
-    for function, graded in result["functions"].items():
-        expected = case.expect.get(function, FULL)
-        score, max_score = graded["score"], graded["max_score"]
-        messages = _messages(graded)
-        said = [w for w in expected.forbidden if w.lower() in messages.lower()]
-        if said:
-            problems.append(f"{function}: message says {said}: {messages[:600]}")
-        if expected.full is None:
-            continue
-        if expected.full and score != max_score:
-            problems.append(f"{function}: expected full marks, got {score}/{max_score}: {messages}")
-        if not expected.full:
-            if score != 0:
-                problems.append(f"{function}: expected 0, got {score}/{max_score}")
-            missing = [
-                w
-                for w in expected.words
-                if not any(a in messages.lower() for a in w.lower().split("|"))
-            ]
-            if missing:
-                problems.append(f"{function}: message lacks {missing}: {messages[:600]}")
-        for check in graded["checks"]:
-            if not check["passed"] and not 0 < len(check["message"]) <= 2000:
-                problems.append(f"{function}: check {check['name']} has no usable message")
+    problems = outcome_problems(result["functions"], case.expect)
     review = "\n".join(result["needs_review"]).lower()
     problems += [f"needs_review lacks {w!r}" for w in case.review if w.lower() not in review]
     assert problems == [], f"{case.id} ({case.attack}):\n" + "\n".join(problems)

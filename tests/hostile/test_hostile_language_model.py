@@ -34,12 +34,11 @@ from autograder.grading import Grader
 from autograder.reference import course_reference
 from autograder.sandbox.isolation import Isolation
 from tests.assignments import REPO
-from tests.hostile.catalogue import CATALOGUE, FULL, Hostile
+from tests.hostile.catalogue import CATALOGUE, Hostile, outcome_problems
 from tests.hostile.test_hostile_batch import (
     JOBS,
     LIMITS,
     Listeners,
-    _messages,
     host_fill_files,
     snapshot,
     worker_budget_mb,
@@ -174,28 +173,7 @@ def batch(grader, release, tmp_path_factory):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_hostile_case_earns_only_what_it_should(case: Hostile, batch):
     result = batch["results"][student(case)]
-    expect = moved(case)[1]
-    problems = []
-    for function, graded in result["functions"].items():
-        expected = expect.get(function, FULL)
-        score, max_score, messages = graded["score"], graded["max_score"], _messages(graded)
-        said = [w for w in expected.forbidden if w.lower() in messages.lower()]
-        if said:
-            problems.append(f"{function}: message says {said}: {messages[:600]}")
-        if expected.full is None:
-            continue
-        if expected.full and score != max_score:
-            problems.append(f"{function}: expected full marks, got {score}/{max_score}: {messages}")
-        if not expected.full:
-            if score != 0:
-                problems.append(f"{function}: expected 0, got {score}/{max_score}")
-            missing = [
-                w
-                for w in expected.words
-                if not any(a in messages.lower() for a in w.lower().split("|"))
-            ]
-            if missing:
-                problems.append(f"{function}: message lacks {missing}: {messages[:600]}")
+    problems = outcome_problems(result["functions"], moved(case)[1])
     assert problems == [], f"{case.id} ({case.attack}):\n" + "\n".join(problems)
 
 

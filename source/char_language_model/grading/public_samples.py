@@ -12,7 +12,6 @@ checks that it equals a fresh build.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from course.checks.lm_samples import (
     build_inputs,
     flatten,
 )
+from course.checks.samples import npz_bytes
 from course.data import load_corpus
 
 ASSIGNMENT = "char_language_model"
@@ -112,13 +112,6 @@ def _train_outputs(
     }
 
 
-def samples_bytes(entries: Mapping[str, np.ndarray]) -> bytes:
-    """The npz file of `entries` (uncompressed, keys sorted; compare contents, not bytes)."""
-    buffer = io.BytesIO()
-    np.savez(buffer, allow_pickle=False, **dict(sorted(entries.items())))
-    return buffer.getvalue()
-
-
 def sample_path() -> Path:
     return Path(course.__file__).parent / SAMPLE_FILE
 
@@ -126,7 +119,7 @@ def sample_path() -> Path:
 def main() -> None:
     entries = build_samples(reference_functions())
     path = sample_path()
-    write_bytes_atomic(path, samples_bytes(entries))
+    write_bytes_atomic(path, npz_bytes(entries))
     print(f"wrote {len(entries)} arrays to {path}")
 
 

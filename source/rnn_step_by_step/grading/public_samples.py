@@ -11,7 +11,6 @@ tests/course/test_public_samples.py checks that it equals a fresh build.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from autograder.atomic_files import write_bytes_atomic
 from autograder.course_layout import CourseLayout
 from autograder.reference import course_reference
 from course.checks.cases import call, draw_values
-from course.checks.samples import SAMPLE_FILE, encode_sample
+from course.checks.samples import SAMPLE_FILE, encode_sample, npz_bytes
 from course.notation import SIGNATURES, Sizes
 
 SAMPLE_SIZES = Sizes(n_x=3, n_a=5, n_y=2, m=4, T_x=3)
@@ -43,14 +42,6 @@ def build_samples(reference: Mapping[str, Callable]) -> dict[str, np.ndarray]:
     return entries
 
 
-def samples_bytes(entries: Mapping[str, np.ndarray]) -> bytes:
-    """The npz file of `entries` (uncompressed, keys sorted; zip timestamps vary, so
-    compare contents, not bytes)."""
-    buffer = io.BytesIO()
-    np.savez(buffer, allow_pickle=False, **dict(sorted(entries.items())))
-    return buffer.getvalue()
-
-
 def sample_path() -> Path:
     return Path(course.__file__).parent / SAMPLE_FILE
 
@@ -60,7 +51,7 @@ def main() -> None:
     entries = build_samples(course_reference(root, "rnn_step_by_step").functions())
     path = sample_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(path, samples_bytes(entries))
+    write_bytes_atomic(path, npz_bytes(entries))
     print(f"wrote {len(entries)} arrays to {path}")
 
 
