@@ -1,7 +1,7 @@
 """How the worker process is started: inside bubblewrap where possible, else plainly.
 
 With bubblewrap the worker sees, read-only, only the Python interpreter and its standard
-library, numpy, the three `course` modules solution cells import (not the public checks,
+library, numpy, the four `course` modules solution cells import (not the public checks,
 the gradient checker or the figures) and its own two files; plus a private, size-limited
 /tmp. No `source/`, no course secret, no gradebook, no other submission, no network, its
 own process tree, /proc and /dev read-only, no /sys. Student code runs as uid 65534
