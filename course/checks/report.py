@@ -38,7 +38,19 @@ class Outcome:
     detail: str = ""
 
 
-class NotImplementedYet(AssertionError):
+class PublicCheckFailed(AssertionError):
+    """Some public checks failed; the table above says which and why.
+
+    In a notebook, IPython shows this error as its message alone, not as a traceback
+    through `course` (its `_render_traceback_`): the cell still fails, so Run All still
+    stops at the first unfinished exercise.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+class NotImplementedYet(PublicCheckFailed):
     """The function (or one it needs) still raises NotImplementedError."""
 
 
@@ -92,7 +104,7 @@ def run_checks(function: str, checks: Sequence[Check]) -> None:
     failed = [outcome for outcome in outcomes if outcome.status == "FAIL"]
     if failed:
         lines = "\n".join(f"- {o.name}: {(o.detail.splitlines() or [''])[0]}" for o in failed)
-        raise AssertionError(f"{function} failed {len(failed)} public check(s):\n{lines}")
+        raise PublicCheckFailed(f"{function} failed {len(failed)} public check(s):\n{lines}")
 
 
 def format_table(function: str, outcomes: Sequence[Outcome]) -> str:
