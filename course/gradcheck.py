@@ -122,7 +122,10 @@ def directional_check(
 ) -> float:
     """Relative error of a gradient along one direction v: two loss calls, not 2 * x.size.
 
-    Compares (L(x + eps v) - L(x - eps v)) / (2 eps) with <analytic, v>, with `floor`.
+    Compares (L(x + eps v) - L(x - eps v)) / (2 eps) with <analytic, v>, relative to
+    the largest value <analytic, v> can take, |analytic|·|v| (and at least `floor`): a
+    random v can be almost orthogonal to the gradient, and then <analytic, v> is tiny and
+    the central difference's own error would look large next to it.
     x: float64 array, perturbed IN PLACE and restored exactly (also if `loss` raises).
     analytic, direction: x's shape. A random direction catches a wrong entry anywhere in
     the gradient, without saying which one.
@@ -143,7 +146,8 @@ def directional_check(
         x[...] = original
     numerical = (plus - minus) / (2 * eps)
     projected = float(np.sum(analytic * direction))
-    return relative_error(np.array(numerical), np.array(projected), floor)[0]
+    scale = float(np.linalg.norm(analytic) * np.linalg.norm(direction))
+    return relative_error(np.array(numerical), np.array(projected), max(floor, scale))[0]
 
 
 @dataclass(frozen=True)

@@ -176,3 +176,19 @@ def test_gradcheck_explains_bad_arguments(matmul_case, analytic, upstream_shape,
     inputs, _, _ = matmul_case
     with pytest.raises(error, match=message):
         gradcheck(lambda W, x: W @ x, inputs, np.zeros(upstream_shape), analytic)
+
+
+def test_directional_check_small_along_a_direction_almost_orthogonal_to_the_gradient(
+    rng, matmul_case
+):
+    """<g, v> is then tiny, and the central difference's own error must not count as
+    large next to it (a correct backward function once failed the grader this way)."""
+    inputs, up, analytic = matmul_case
+    W = inputs["W"].copy()
+    loss = lambda: float(np.sum((W @ inputs["x"]) * up))  # noqa: E731
+    g = analytic["W"]
+    direction = rng.standard_normal(W.shape)
+    direction -= np.sum(direction * g) / np.sum(g * g) * g  # orthogonal to g...
+    direction += 1e-6 * g / np.linalg.norm(g)  # ...but for a hair
+    assert directional_check(loss, W, g, direction) < 1e-7
+    assert directional_check(loss, W, 1.5 * g, rng.standard_normal(W.shape)) > 1e-2
