@@ -223,26 +223,26 @@ def grade_function(
     stand_ins = {
         dep: where for dep, where in grader.assignment.stand_ins.items() if dep in spec.depends_on
     }
+    # The dependencies the grader answers (a stand-in is answered in the sandbox).
+    oracles = tuple(dep for dep in spec.depends_on if dep not in stand_ins)
     cases = grader.cases(student, spec.name, code)
     stochastic_cases = sum(1 for case in cases if case.draws)
     stochastic_hints: list[str] = []
     for k, case in enumerate(cases, start=1):
         label = f"hidden case {k} ({_sizes(case)})"
         if case.draws:  # no expected value; the calls of one draw of the reference
-            _, allowed_calls = run_recording_calls(
-                reference[spec.name], spec.depends_on, tuple(wire.generators(list(case.args)))
-            )
-            expected = None
+            expected, allowed_calls = None, {}
+            if oracles:
+                draw_args = tuple(wire.generators(list(case.args)))
+                _, allowed_calls = run_recording_calls(reference[spec.name], oracles, draw_args)
         else:
-            expected, allowed_calls = run_recording_calls(
-                reference[spec.name], spec.depends_on, case.args
-            )
+            expected, allowed_calls = run_recording_calls(reference[spec.name], oracles, case.args)
         try:
             reply = session.call(
                 spec.name,
                 case.args,
                 oracle=checked_reference(reference, allowed_calls),
-                oracles=tuple(dep for dep in spec.depends_on if dep not in stand_ins),
+                oracles=oracles,
                 deadline=deadline,
                 timeout_message=(
                     f"your {spec.name} ran for more than {grader.limits.seconds_per_function:.0f}"
@@ -264,7 +264,7 @@ def grade_function(
                 spec.name, reply.header, label, grader.limits, processes, memory
             )
             raised = (str(reply.header.get("type")), str(reply.header.get("message")))
-            served = (spec.depends_on, reference, allowed_calls)
+            served = (oracles, reference, allowed_calls)
             hints = diagnose(
                 grader.reference, mistakes, spec.name, case, raised=raised, served=served
             )
@@ -307,7 +307,7 @@ def grade_function(
     hints = []
     if first_wrong:
         case, value, args_after, allowed_calls = first_wrong
-        served = (spec.depends_on, reference, allowed_calls)
+        served = (oracles, reference, allowed_calls)
         hints = diagnose(
             grader.reference, mistakes, spec.name, case, value, args_after, served=served
         )

@@ -55,24 +55,24 @@ def draw_probabilities(
         if error:
             return error
     count, start = len(draws), 1 + len(prefix)
+    lengths = np.array([len(draw) for draw in draws])
+    drawn = np.zeros((count, max_length), dtype=int)  # each draw, padded with 0
+    for i, draw in enumerate(draws):
+        drawn[i, : len(draw)] = [int(ix) for ix in draw]
+    # The model reads END, the prefix, then each draw but its last choice.
     X = np.zeros((count, start + max_length - 1), dtype=int)
     X[:, 1:start] = prefix
-    for i, draw in enumerate(draws):
-        X[i, start : start + len(draw) - 1] = [int(ix) for ix in draw[:-1]]
+    X[:, start:] = drawn[:, :-1]
     x = lm_networks.one_hot(X, V)
     a, _ = lm_networks.network_forward(x, np.zeros((n_a, count)), parameters)
-    z = np.einsum("va,amt->vmt", parameters["Wya"], a[:, :, start - 1 :]) + parameters["by"][
-        :, :, np.newaxis
-    ]
-    z = z / temperature
+    z = np.einsum("va,amt->vmt", parameters["Wya"], a[:, :, start - 1 :])
+    z = (z + parameters["by"][:, :, np.newaxis]) / temperature
     p = np.exp(z - z.max(axis=0, keepdims=True))
     p /= p.sum(axis=0, keepdims=True)  # (V, draws, max_length)
-    below = np.full((count, max_length), np.nan)
-    probability = np.full((count, max_length), np.nan)
-    for i, draw in enumerate(draws):
-        for t, ix in enumerate(int(v) for v in draw):
-            column = p[:, i, t]
-            ranked_before = (column > column[ix]) | ((column == column[ix]) & (np.arange(V) < ix))
-            below[i, t] = column[ranked_before].sum()
-            probability[i, t] = column[ix]
-    return below, probability
+    chosen = np.take_along_axis(p, drawn[np.newaxis], axis=0)[0]
+    # Ranked before the choice: likelier, or as likely with a smaller index.
+    index = np.arange(V)[:, np.newaxis, np.newaxis]
+    before = (p > chosen) | ((p == chosen) & (index < drawn))
+    below = np.sum(np.where(before, p, 0.0), axis=0)
+    past_end = np.arange(max_length) >= lengths[:, np.newaxis]
+    return np.where(past_end, np.nan, below), np.where(past_end, np.nan, chosen)
