@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from autograder.grading import Grader, grade_parsed, ungradable
 from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
-from autograder.sandbox.worker_cgroup import find_layout, remove_stale_cgroups
+from autograder.sandbox.worker_cgroup import find_layout, remove_pending, remove_stale_cgroups
 
 
 @dataclass
@@ -145,6 +145,7 @@ _grader: Grader | None = None
 def _init_worker(grader: Grader) -> None:
     global _grader
     _grader = grader
+    grader.zygote()  # started now, while the other processes start too
 
 
 def grade_one(submission: Submission, grader: Grader | None = None) -> tuple[str, dict]:
@@ -206,4 +207,6 @@ def grade_class(
                     student, result = future.result()
                     results[student] = result
                     bar.update()
+    remove_pending()  # cgroups of this process's last workers
+    remove_stale_cgroups(find_layout())  # and those the --jobs processes left
     return dict(sorted(results.items()))

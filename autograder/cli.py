@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-gradebook", action="store_true", help="do not write gradebook.db")
     grade.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     grade.add_argument(
+        "--cold-workers",
+        action="store_true",
+        help="start a fresh sandboxed Python for every submission instead of forking it "
+        "from a warm one (slower; the same results)",
+    )
+    grade.add_argument(
         "--no-sandbox",
         action="store_true",
         help="run without bubblewrap even where it is available (not recommended)",
@@ -100,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         gradebook=not args.no_gradebook,
         progress=not args.no_progress,
         use_bwrap=not args.no_sandbox,
+        warm_workers=not args.cold_workers,
     )
 
 
@@ -131,6 +138,7 @@ def grade(
     gradebook: bool = True,
     progress: bool = True,
     use_bwrap: bool = True,
+    warm_workers: bool = True,
 ) -> int:
     """Grade the class (or some of it) and write results, feedback, the class summary
     and the gradebook. Earlier results of students not graded now are kept."""
@@ -139,7 +147,8 @@ def grade(
     announce_isolation(isolation)
     plugin = load_assignment(layout.root, assignment)
     reference = load_reference_source(source, plugin)
-    grader = Grader(plugin, reference, read_secret(layout, create=True), isolation=isolation)
+    secret = read_secret(layout, create=True)
+    grader = Grader(plugin, reference, secret, isolation=isolation, warm_workers=warm_workers)
     submitted = submitted or layout.submitted
     submissions = find_submissions(submitted, assignment, source.name, students)
     if not submissions:

@@ -29,6 +29,7 @@ from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits, megabytes
 from autograder.sandbox.session import WorkerFailure, WorkerSession
+from autograder.sandbox.zygote_process import Zygote, ZygoteError, zygote_for
 from autograder.seeds import case_rng, code_digest
 from autograder.tolerances import GRADCHECK_MAX_ERROR
 
@@ -52,6 +53,9 @@ class Grader:
     limits: Limits = field(default_factory=Limits)
     isolation: Isolation = field(default_factory=Isolation.detect)
     cases_per_function: int = CASES_PER_FUNCTION
+    # Fork each worker from a warm zygote where the machine allows it (see
+    # autograder/sandbox/zygote.py); False starts a fresh sandboxed Python each time.
+    warm_workers: bool = True
 
     def __post_init__(self) -> None:
         self.functions = self.reference.functions()
@@ -69,6 +73,15 @@ class Grader:
             )
             for k in range(self.cases_per_function)
         ]
+
+    def zygote(self) -> Zygote | None:
+        """This process's warm zygote, if workers are forked from one here."""
+        if not (self.warm_workers and self.isolation.can_fork_workers):
+            return None
+        try:
+            return zygote_for(self.isolation)
+        except ZygoteError:  # start each worker on its own instead: slower, the same results
+            return None
 
     def probe_case(self, function: str) -> Case:
         """The cost probe's case of `function`: larger than any hidden case
@@ -466,7 +479,7 @@ def _start(grader: Grader, cells: dict[str, str], skipped: dict[str, str]):
     """Start a worker and load the cells; a cell whose top-level code fails the worker is
     left out (and recorded in `skipped`) and the others are loaded in a fresh worker."""
     while True:
-        session = WorkerSession(grader.isolation, grader.limits)
+        session = WorkerSession(grader.isolation, grader.limits, grader.zygote())
         session.start()
         usable = {n: c for n, c in cells.items() if n not in skipped}
         try:

@@ -28,9 +28,11 @@ import numpy
 
 import course
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.worker_cgroup import find_layout
 
 WORKER = Path(__file__).with_name("worker.py")
-WORKER_FILES = (WORKER, WORKER.with_name("wire.py"))
+ZYGOTE = WORKER.with_name("zygote.py")
+WORKER_FILES = (WORKER, WORKER.with_name("wire.py"), ZYGOTE)
 # The `course` modules a solution cell may import (activations, notation, the progress
 # bar); everything else of the package stays outside the sandbox.
 COURSE_MODULES = ("__init__.py", "activations.py", "notation.py", "progress.py")
@@ -38,6 +40,7 @@ SANDBOX_TMP = "/tmp"
 SANDBOX_LIB = "/sandbox/lib"  # numpy and course, on the worker's sys.path
 SANDBOX_WORKER = "/sandbox/worker"
 UNPRIVILEGED_UID = 65534  # "nobody"
+ZYGOTE_TMP_BYTES = 2**20  # the zygote writes nothing; each worker mounts its own /tmp
 
 # Only what numpy needs to behave the same everywhere; nothing that hints at grading.
 _PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -114,6 +117,13 @@ class Isolation:
             "student code runs as the grading account (root, if the grader runs as root)",
         ]
 
+    @property
+    def can_fork_workers(self) -> bool:
+        """Whether a warm zygote may fork the workers (see zygote.py): it needs bubblewrap,
+        root to make each worker's namespaces and drop it to uid 65534, and cgroups to cap
+        each worker's processes."""
+        return self.sandboxed and os.geteuid() == 0 and _cgroups_complete()
+
     def command(
         self, limits: Limits, workdir: str, process_cap: int | None = None
     ) -> tuple[list[str], str | None]:
@@ -121,9 +131,27 @@ class Isolation:
         RLIMIT_NPROC a sandboxed worker sets itself (where no cgroup caps it)."""
         if not self.sandboxed:
             return [sys.executable, "-I", "-B", str(WORKER.resolve())], workdir
+        argv = self._bwrap(limits.temp_bytes, zygote=False)
+        python, _ = _interpreter()
+        worker = f"{SANDBOX_WORKER}/{WORKER.name}"
+        cap = [str(process_cap)] if process_cap else []
+        return argv + [python, "-I", "-S", "-B", worker, SANDBOX_LIB, *cap], None
+
+    def zygote_command(self) -> list[str]:
+        """The argv that starts the zygote (only where `can_fork_workers`): the worker's
+        sandbox, but in the grader's pid namespace (the grader caps each worker by its
+        pid) and with the capabilities each worker's start needs (it drops them all)."""
+        python, _ = _interpreter()
+        argv = self._bwrap(ZYGOTE_TMP_BYTES, zygote=True)
+        return argv + [python, "-I", "-S", "-B", f"{SANDBOX_WORKER}/{ZYGOTE.name}", SANDBOX_LIB]
+
+    def _bwrap(self, temp_bytes: int, zygote: bool) -> list[str]:
         argv = [self.bwrap, "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
-        argv += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+        argv += ["--unshare-ipc", "--unshare-net", "--unshare-uts"]
+        argv += [] if zygote else ["--unshare-pid"]
         argv += ["--unshare-cgroup-try"]
+        if zygote:
+            argv += ["--cap-add", "CAP_SYS_ADMIN"]
         if os.geteuid() == 0:
             # No user namespace: its uid 65534 would be root outside. The worker keeps
             # only the capability to drop to 65534, and does so before any student code.
@@ -136,7 +164,7 @@ class Isolation:
             argv += ["--setenv", key, value]
         # The private /tmp first: the read-only binds below may live under /tmp (a
         # checkout in /tmp, say) and must not be hidden by it.
-        argv += ["--perms", "1777", "--size", str(limits.temp_bytes), "--tmpfs", SANDBOX_TMP]
+        argv += ["--perms", "1777", "--size", str(temp_bytes), "--tmpfs", SANDBOX_TMP]
         for system_dir in ("/usr", "/bin", "/lib", "/lib64", "/etc/alternatives"):
             argv += ["--ro-bind-try", system_dir, system_dir]
         made: set[str] = {SANDBOX_TMP}
@@ -151,11 +179,12 @@ class Isolation:
         # unlimited RAM disk (/dev/shm) exists. Then the root itself, with all but /tmp.
         argv += ["--proc", "/proc", "--remount-ro", "/proc"]
         argv += ["--dev", "/dev", "--remount-ro", "/dev"]
-        argv += ["--remount-ro", "/", "--chdir", SANDBOX_TMP, "--"]
-        python, _ = _interpreter()
-        worker = f"{SANDBOX_WORKER}/{WORKER.name}"
-        cap = [str(process_cap)] if process_cap else []
-        return argv + [python, "-I", "-S", "-B", worker, SANDBOX_LIB, *cap], None
+        return argv + ["--remount-ro", "/", "--chdir", SANDBOX_TMP, "--"]
+
+
+def _cgroups_complete() -> bool:
+    layout = find_layout()
+    return layout is not None and layout.complete
 
 
 def new_workdir() -> str:

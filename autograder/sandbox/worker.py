@@ -1,13 +1,15 @@
 """The sandboxed worker: runs one student's solution cells and calls their functions.
 
 Started by the grader as `python -I worker.py [LIB [NPROC]]` in a fresh, limited
-process. Inside bubblewrap, LIB is the sandbox folder holding numpy and `course`, a
-worker that starts as root first becomes uid 65534 for good, before it imports or runs
-anything else, and NPROC (given where no cgroup caps the worker) is the RLIMIT_NPROC it
-sets: counted in its own user namespace, so it is its cap alone. It talks to the grader
-over its original stdin/stdout, which it moves out of the way first: the student's prints
-go to a capped file and can never be mistaken for a message. Everything it sends is data
-(see wire.py); the grader trusts none of it and recomputes every verdict itself.
+process, or forked by the warm zygote (zygote.py), which imports this file and calls
+`drop_root` and `main` in each child. Inside bubblewrap, LIB is the sandbox folder
+holding numpy and `course`, a worker that starts as root first becomes uid 65534 for
+good, before it imports or runs anything else, and NPROC (given where no cgroup caps the
+worker) is the RLIMIT_NPROC it sets: counted in its own user namespace, so it is its cap
+alone. It talks to the grader over its original stdin/stdout, which it moves out of the
+way first: the student's prints go to a capped file and can never be mistaken for a
+message. Everything it sends is data (see wire.py); the grader trusts none of it and
+recomputes every verdict itself.
 """
 
 import os
@@ -16,7 +18,7 @@ import sys
 UNPRIVILEGED = 65534
 
 
-def _drop_root():
+def drop_root():
     """Become uid/gid 65534 with no groups; setuid from root also clears every
     capability, and bubblewrap's no_new_privs keeps any from coming back."""
     if os.getuid() == 0 or os.geteuid() == 0:
@@ -25,13 +27,14 @@ def _drop_root():
         os.setresuid(UNPRIVILEGED, UNPRIVILEGED, UNPRIVILEGED)
 
 
-if len(sys.argv) > 1:  # inside the sandbox (see autograder/sandbox/isolation.py)
-    _drop_root()
-if len(sys.argv) > 2:  # no cgroup: cap the processes of this user namespace, ours included
-    import resource
+if __name__ == "__main__":  # started on its own (imported by the zygote, it sets up itself)
+    if len(sys.argv) > 1:  # inside the sandbox (see autograder/sandbox/isolation.py)
+        drop_root()
+    if len(sys.argv) > 2:  # no cgroup: cap the processes of this user namespace, ours included
+        import resource
 
-    resource.setrlimit(resource.RLIMIT_NPROC, (int(sys.argv[2]),) * 2)
-sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[1:2]]
+        resource.setrlimit(resource.RLIMIT_NPROC, (int(sys.argv[2]),) * 2)
+    sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[1:2]]
 
 import importlib  # noqa: E402  (after the drop above)
 import linecache  # noqa: E402

@@ -95,6 +95,7 @@ class WorkerCgroup:
         self.paths: dict[str, Path] = {}
         if layout is None or not layout.complete:
             return
+        remove_pending(wait=False)
         name = f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
         try:
             for controller, base in layout.bases.items():
@@ -134,6 +135,18 @@ class WorkerCgroup:
     def kind(self) -> str:
         return f"cgroups v{self.version}" if self.paths else "rlimits"
 
+    def add(self, pid: int) -> bool:
+        """Put the process `pid` (a zygote's worker, before it starts) in these cgroups;
+        False if there are none or it could not be moved."""
+        if not self.paths:
+            return False
+        try:
+            for path in set(self.paths.values()):
+                (path / "cgroup.procs").write_text(str(pid))
+        except OSError:
+            return False
+        return True
+
     def join(self, sandboxed: bool) -> None:
         """Called in the child before exec: put it under the budget. Without cgroups a
         sandboxed worker caps its processes itself, inside its own user namespace (see
@@ -161,26 +174,47 @@ class WorkerCgroup:
             return None
         return None
 
-    def remove(self) -> None:
+    def remove(self, wait: bool = True) -> None:
         """Kill whatever is left (even processes that left the worker's session or
-        process group), then delete the cgroups."""
+        process group), then delete the cgroups; with wait=False, a cgroup whose
+        processes are still dying is deleted later (`remove_pending`), off the path of
+        the next worker."""
         for path in set(self.paths.values()):
-            _empty_and_remove(path)
+            if not _empty_and_remove(path, attempts=250 if wait else 1):
+                _pending.append(path)
         self.paths = {}
 
 
-def _empty_and_remove(path: Path) -> None:
-    for _ in range(250):
+# Cgroups killed but not yet empty: deleted by the next attempt or `remove_pending`.
+_pending: list[Path] = []
+
+
+def remove_pending(wait: bool = True) -> None:
+    """Delete the cgroups `WorkerCgroup.remove(wait=False)` left behind."""
+    left = list(_pending)
+    _pending.clear()
+    for path in left:
+        if not _empty_and_remove(path, attempts=250 if wait else 1):
+            _pending.append(path)
+
+
+def _empty_and_remove(path: Path, attempts: int) -> bool:
+    """Kill the processes in `path` and delete it; False if still busy after `attempts`
+    tries, 20 ms apart."""
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(0.02)
         try:
             for pid in (path / "cgroup.procs").read_text().split():
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(int(pid), signal.SIGKILL)
             path.rmdir()
-            return
+            return True
         except FileNotFoundError:
-            return
+            return True
         except OSError:  # busy: processes still dying
-            time.sleep(0.02)
+            continue
+    return False
 
 
 def _processes_of(uid: int) -> int:
