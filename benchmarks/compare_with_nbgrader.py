@@ -28,8 +28,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograder.assignment import Mistake, load_assignment
@@ -70,9 +71,9 @@ def applicable_mistakes(reference: ReferenceSource) -> list[Mistake]:
     return usable
 
 
-def pick_mistakes(reference: ReferenceSource, count: int) -> list[list[str]]:
-    """`count` deterministic picks of one or two mistakes (two in different functions for
-    every second student), spread over the whole catalogue."""
+def pick_mistakes(reference: ReferenceSource, count: int, pairs: bool = True) -> list[list[str]]:
+    """`count` deterministic picks of one or two mistakes (with `pairs`, two in different
+    functions for every second student), spread over the whole catalogue."""
     usable = applicable_mistakes(reference)
     if count and not usable:
         raise RuntimeError("no catalogued mistake applies to the solution notebook")
@@ -80,7 +81,7 @@ def pick_mistakes(reference: ReferenceSource, count: int) -> list[list[str]]:
     for k in range(count):
         first = usable[(k * 7) % len(usable)]
         ids = [first.id]
-        if k % 2:
+        if pairs and k % 2:
             start = (k * 7 + len(usable) // 2) % len(usable)
             for step in range(len(usable)):
                 other = usable[(start + step) % len(usable)]
@@ -111,11 +112,13 @@ def build_scratch_course(
     mistaken: int | None = None,
     course: Path = ROOT,
     without_figures: bool = False,
+    pairs: bool = True,
 ) -> dict[str, list[str]]:
     """Copy the course's config, source and release into `scratch` and write `students`
     submissions in nbgrader's layout; the last `mistaken` (default: a fifth) carry
-    catalogued mistakes. `without_figures` drops the figure cells from both notebooks.
-    Returns {student id: mistake ids}, empty for an honest student."""
+    catalogued mistakes, every second one two of them with `pairs`, else one each.
+    `without_figures` drops the figure cells from both notebooks. Returns {student id:
+    mistake ids}, empty for an honest student."""
     mistaken = students // 5 if mistaken is None else mistaken
     if not 0 <= mistaken <= students:
         raise ValueError(f"mistaken must be between 0 and {students}, not {mistaken}")
@@ -133,12 +136,19 @@ def build_scratch_course(
     template = read_release(scratch / "release" / ASSIGNMENT / NOTEBOOK)
     honest = students - mistaken
     plan = {f"correct{i:02d}": [] for i in range(1, honest + 1)}
-    for i, ids in enumerate(pick_mistakes(reference, mistaken), start=1):
+    for i, ids in enumerate(pick_mistakes(reference, mistaken, pairs), start=1):
         plan[f"mistaken{i:02d}"] = ids
+    written: dict[tuple[str, ...], Path] = {}  # one notebook per plan, copied for the rest
     for student, ids in plan.items():
+        if tuple(ids) in written:
+            target = scratch / "submitted" / student / ASSIGNMENT / NOTEBOOK
+            target.parent.mkdir(parents=True)
+            shutil.copyfile(written[tuple(ids)], target)
+            continue
         code = mistaken_code(reference, RNN, ids) if ids else correct_code(reference)
         notebook = fill_solution_cells(template, code)
-        write_submission(scratch / "submitted", student, ASSIGNMENT, NOTEBOOK, notebook)
+        path = write_submission(scratch / "submitted", student, ASSIGNMENT, NOTEBOOK, notebook)
+        written[tuple(ids)] = path
     return plan
 
 
@@ -161,6 +171,7 @@ class Timing:
     cpu_source: str
     returncode: int
     log: str
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
 
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")  # cgroup v1, as on the project machine
@@ -215,22 +226,84 @@ def timed_run(argv: list[str], cwd: Path, log: Path) -> Timing:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with log.open("w") as out:
-        code = subprocess.run(
+        process = subprocess.Popen(
             argv,
             cwd=cwd,
             env=child_environment(),
             stdout=out,
             stderr=subprocess.STDOUT,
             preexec_fn=join_group if group else None,
-        ).returncode
+        )
+        peaks = PeakMemory(process.pid)
+        code = process.wait()
+        peaks.stop()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     rusage_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if group is None:
-        return Timing(wall, rusage_cpu, rusage_cpu, "rusage", code, str(log))
+        return Timing(wall, rusage_cpu, rusage_cpu, "rusage", code, str(log), peaks.megabytes)
     cgroup_cpu = int((group / "cpuacct.usage").read_text()) / 1e9
     remove_cgroup(group)
-    return Timing(wall, cgroup_cpu, rusage_cpu, "cpuacct cgroup", code, str(log))
+    return Timing(wall, cgroup_cpu, rusage_cpu, "cpuacct cgroup", code, str(log), peaks.megabytes)
+
+
+class PeakMemory:
+    """Samples, every 0.2 s, the peak resident memory (VmHWM) of a grading command and of
+    its Python child processes (the `--jobs` processes); the sandboxed workers and
+    nbgrader's kernels are not grading processes and are left out.
+
+    megabytes: {"main": peak of the command itself, "largest_child": the largest peak of
+    a child, "children_total": the sum of the children's peaks}.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.main = 0
+        self.children: dict[int, int] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _peak_kb(pid: int) -> int:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return 0
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        return 0
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.2):
+            self.main = max(self.main, self._peak_kb(self.pid))
+            try:
+                tasks = Path(f"/proc/{self.pid}/task").iterdir()
+                children = [int(c) for t in tasks for c in (t / "children").read_text().split()]
+            except OSError:
+                continue
+            for child in children:
+                try:
+                    name = Path(f"/proc/{child}/comm").read_text().strip()
+                except OSError:
+                    continue
+                if name.startswith(("python", "rnn-autograde")):
+                    peak = self._peak_kb(child)
+                    self.children[child] = max(self.children.get(child, 0), peak)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+    @property
+    def megabytes(self) -> dict[str, float]:
+        children = list(self.children.values()) or [0]
+        return {
+            "main": round(self.main / 1024, 1),
+            "largest_child": round(max(children) / 1024, 1),
+            "children_total": round(sum(children) / 1024, 1),
+        }
 
 
 def register_with_nbgrader(scratch: Path) -> None:

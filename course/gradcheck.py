@@ -130,23 +130,44 @@ def directional_check(
     analytic, direction: x's shape. A random direction catches a wrong entry anywhere in
     the gradient, without saying which one.
     """
-    _float64_array(x, "x")
-    if analytic.shape != x.shape or direction.shape != x.shape:
-        raise ValueError(
-            f"x {x.shape}, analytic {analytic.shape} and direction {direction.shape} "
-            "must have one shape"
-        )
-    original = x.copy()
+    return joint_directional_check(loss, [x], [analytic], [direction], eps, floor)
+
+
+def joint_directional_check(
+    loss: Callable[[], float],
+    xs: Sequence[np.ndarray],
+    analytics: Sequence[np.ndarray],
+    directions: Sequence[np.ndarray],
+    eps: float = DEFAULT_EPS,
+    floor: float = DEFAULT_FLOOR,
+) -> float:
+    """`directional_check` of several inputs at once, moved together along one direction
+    (v_1, v_2, ...): compares the central difference with the sum of <analytic_k, v_k>,
+    relative to |(analytic_1, analytic_2, ...)|·|(v_1, v_2, ...)|. Still two loss calls;
+    it says whether all the gradients are right together, not which one is wrong.
+    """
+    for k, (x, analytic, direction) in enumerate(zip(xs, analytics, directions, strict=True)):
+        _float64_array(x, "x")
+        if analytic.shape != x.shape or direction.shape != x.shape:
+            raise ValueError(
+                f"x {x.shape}, analytic {analytic.shape} and direction {direction.shape} "
+                f"must have one shape (input {k})"
+            )
+    originals = [x.copy() for x in xs]
     try:
-        x[...] = original + eps * direction
+        for x, original, direction in zip(xs, originals, directions, strict=True):
+            x[...] = original + eps * direction
         plus = loss()
-        x[...] = original - eps * direction
+        for x, original, direction in zip(xs, originals, directions, strict=True):
+            x[...] = original - eps * direction
         minus = loss()
     finally:
-        x[...] = original
+        for x, original in zip(xs, originals, strict=True):
+            x[...] = original
     numerical = (plus - minus) / (2 * eps)
-    projected = float(np.sum(analytic * direction))
-    scale = float(np.linalg.norm(analytic) * np.linalg.norm(direction))
+    projected = sum(float(np.sum(a * v)) for a, v in zip(analytics, directions, strict=True))
+    length = np.sqrt(sum(float(np.sum(a * a)) for a in analytics))
+    scale = float(length * np.sqrt(sum(float(np.sum(v * v)) for v in directions)))
     return relative_error(np.array(numerical), np.array(projected), max(floor, scale))[0]
 
 

@@ -11,6 +11,7 @@ import course.gradcheck
 from course.gradcheck import (
     directional_check,
     gradcheck,
+    joint_directional_check,
     numerical_gradient,
     relative_error,
 )
@@ -117,6 +118,29 @@ def test_directional_check_large_for_a_wrong_gradient(rng, matmul_case):
     loss = lambda: float(np.sum((W @ inputs["x"]) * up))  # noqa: E731
     assert directional_check(loss, W, 1.1 * analytic["W"], direction) > 1e-2
     assert directional_check(loss, W, analytic["W"].T.reshape(W.shape), direction) > 1e-2
+
+
+@pytest.mark.parametrize("wrong", [None, "W", "x"])
+def test_joint_directional_check_moves_every_input_at_once(rng, matmul_case, wrong):
+    inputs, up, analytic = matmul_case
+    W, x = inputs["W"].copy(), inputs["x"].copy()
+    before = (W.tobytes(), x.tobytes())
+    loss = lambda: float(np.sum((W @ x) * up))  # noqa: E731
+    gradients = [1.1 * analytic[k] if k == wrong else analytic[k] for k in ("W", "x")]
+    directions = [rng.standard_normal(W.shape), rng.standard_normal(x.shape)]
+    error = joint_directional_check(loss, [W, x], gradients, directions)
+    assert (error > 1e-3) if wrong else (error < 1e-9)
+    assert (W.tobytes(), x.tobytes()) == before
+
+
+def test_joint_directional_check_of_one_input_is_directional_check(rng, matmul_case):
+    inputs, up, analytic = matmul_case
+    W = inputs["W"].copy()
+    loss = lambda: float(np.sum((W @ inputs["x"]) * up))  # noqa: E731
+    direction, wrong = rng.standard_normal(W.shape), 1.3 * analytic["W"]
+    assert joint_directional_check(loss, [W], [wrong], [direction]) == directional_check(
+        loss, W, wrong, direction
+    )
 
 
 # gradcheck
