@@ -4,6 +4,14 @@ Each check is a function of no arguments that returns nothing (or a short note t
 show next to "pass") and raises `CheckFailure` to fail. A check marked `required`
 stops the list when it fails: the checks after it would only fail for the same reason,
 with more confusing messages.
+
+One mistake gives one FAIL that names its cause. A check says which quantities its
+verdict `uses` (e.g. ("ft", "it", "c_next")), and a failure which ones it found wrong
+(`CheckFailure.found`, by default all it uses). The function's `Dependencies` say which
+quantity is computed from which (c_next from ft, it and cct, ...). A later check that
+fails while it uses a quantity computed from one found wrong above does not guess at a
+cause of its own: its row says "follows from Γ_f above". Checks that declare no `uses`
+are always reported on their own.
 """
 
 from __future__ import annotations
@@ -12,8 +20,8 @@ import linecache
 import os
 import textwrap
 import traceback
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,11 +32,48 @@ from course.checks.expect import CheckFailure
 _LIBRARY_DIRS = tuple(os.path.dirname(m.__file__ or "") + os.sep for m in (np, course))
 
 
+# A failure that found this quantity wrong explains every later failure (the function
+# changed its inputs in place, and the checks after it saw changed inputs).
+EVERYTHING = "*"
+
+
 @dataclass(frozen=True)
 class Check:
+    """One row of the table.
+
+    uses: the quantities the verdict depends on (array names: "ft", "c_next", "dWax",
+        or "cache"); () when not declared.
+    """
+
     name: str
     run: Callable[[], str | None]
     required: bool = False
+    uses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """Which quantity of a graded function is computed from which, and their names in
+    the course notation (for "follows from Γ_f above")."""
+
+    computed_from: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def downstream(self, quantities: Sequence[str]) -> set[str]:
+        """`quantities` and every quantity computed from them, directly or not."""
+        reached, changed = set(quantities), True
+        while changed:
+            changed = False
+            for name, sources in self.computed_from.items():
+                if name not in reached and reached.intersection(sources):
+                    reached.add(name)
+                    changed = True
+        return reached
+
+    def label(self, quantity: str) -> str:
+        if quantity == EVERYTHING:
+            return "the change to its inputs"
+        return self.labels.get(quantity, quantity)
 
 
 @dataclass(frozen=True)
@@ -36,6 +81,8 @@ class Outcome:
     name: str
     status: str  # "pass", "FAIL" or "skip"
     detail: str = ""
+    follows: bool = False  # a FAIL explained by a failure above (detail says which)
+    found: tuple[str, ...] = ()  # what a FAIL found wrong
 
 
 class PublicCheckFailed(AssertionError):
@@ -45,6 +92,10 @@ class PublicCheckFailed(AssertionError):
     through `course` (its `_render_traceback_`): the cell still fails, so Run All still
     stops at the first unfinished exercise.
     """
+
+    def __init__(self, message: str, outcomes: Sequence[Outcome] = ()) -> None:
+        super().__init__(message)
+        self.outcomes = tuple(outcomes)
 
     def _render_traceback_(self) -> list[str]:
         return [f"{type(self).__name__}: {self}"]
@@ -76,15 +127,41 @@ def _unimplemented(error: NotImplementedError, default: str) -> str:
     return own[-1] if own and own[-1] != "<module>" else default
 
 
-def run_checks(function: str, checks: Sequence[Check]) -> None:
+def _follows(check: Check, outcomes: Sequence[Outcome], dependencies: Dependencies) -> str | None:
+    """What, found wrong above, the failure of `check` follows from, or None."""
+    if not check.uses:
+        return None
+    for earlier in outcomes:
+        if earlier.status != "FAIL" or earlier.follows:
+            continue
+        reaching = [
+            quantity
+            for quantity in earlier.found
+            if quantity == EVERYTHING or dependencies.downstream([quantity]) & set(check.uses)
+        ]
+        if reaching:
+            labels = [dependencies.label(quantity) for quantity in reaching]
+            return ", ".join(labels[:3]) + (", ..." if len(labels) > 3 else "")
+    return None
+
+
+def run_checks(
+    function: str, checks: Sequence[Check], dependencies: Dependencies | None = None
+) -> None:
     """Run `checks` of the graded function `function`, print the table, and raise
-    AssertionError naming the failed checks if any failed."""
+    AssertionError naming the failed checks if any failed.
+
+    dependencies: which quantity is computed from which, so that a failure explained by
+    one above says so instead of suggesting a cause of its own.
+    """
+    dependencies = dependencies or Dependencies()
     outcomes: list[Outcome] = []
     stopped = False
     for check in checks:
         if stopped:
             outcomes.append(Outcome(check.name, "skip"))
             continue
+        found: tuple[str, ...] = check.uses
         try:
             note = check.run()
         except NotImplementedError as error:
@@ -93,18 +170,27 @@ def run_checks(function: str, checks: Sequence[Check]) -> None:
             print("`raise NotImplementedError()`, run that cell, then run this check again.")
             raise NotImplementedYet(f"{name} is not implemented yet") from None
         except CheckFailure as failure:
-            outcomes.append(Outcome(check.name, "FAIL", str(failure)))
+            detail, found = str(failure), failure.found or check.uses
         except Exception as error:  # the student's code crashed: say how and where
-            message = f"{type(error).__name__}: {error}{_where(error)}"
-            outcomes.append(Outcome(check.name, "FAIL", f"your code raised {message}"))
+            detail = f"your code raised {type(error).__name__}: {error}{_where(error)}"
         else:
             outcomes.append(Outcome(check.name, "pass", note or ""))
-        stopped = check.required and outcomes[-1].status == "FAIL"
+            continue
+        cause = _follows(check, outcomes, dependencies)
+        if cause is None:
+            outcomes.append(Outcome(check.name, "FAIL", detail, found=found))
+        else:
+            outcomes.append(Outcome(check.name, "FAIL", f"follows from {cause} above", True))
+        stopped = check.required
     print(format_table(function, outcomes))
-    failed = [outcome for outcome in outcomes if outcome.status == "FAIL"]
-    if failed:
-        lines = "\n".join(f"- {o.name}: {(o.detail.splitlines() or [''])[0]}" for o in failed)
-        raise PublicCheckFailed(f"{function} failed {len(failed)} public check(s):\n{lines}")
+    causes = [o for o in outcomes if o.status == "FAIL" and not o.follows]
+    if causes:
+        lines = "\n".join(f"- {o.name}: {(o.detail.splitlines() or [''])[0]}" for o in causes)
+        following = sum(o.follows for o in outcomes)
+        more = f" ({following} more fail only because of it)" if following else ""
+        raise PublicCheckFailed(
+            f"{function} failed {len(causes)} public check(s){more}:\n{lines}", outcomes
+        )
 
 
 def format_table(function: str, outcomes: Sequence[Outcome]) -> str:

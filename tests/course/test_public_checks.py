@@ -140,7 +140,7 @@ WRONG_VERSIONS = [
         "rnn_cell_backward",
         "dWax-scaled",
         changed("rnn_cell_backward", lambda g: {**g, "dWax": 1.1 * g["dWax"]}),
-        "do not match the slopes of your own rnn_cell_forward: dWax",
+        "dWax is the one that does not match the numerical slopes",
     ),
     (
         "rnn_cell_backward",
@@ -194,7 +194,7 @@ WRONG_VERSIONS = [
         "lstm_cell_backward",
         "dbf-dbo-swapped",
         changed("lstm_cell_backward", lambda g: {**g, "dbf": g["dbo"], "dbo": g["dbf"]}),
-        "dbf",
+        "dbo should be 0",
     ),
     (
         "lstm_backward",
