@@ -17,6 +17,8 @@ import course.checks
 import course.notation
 from autograder.diagnose import patched_source
 from course.checks.cases import PUBLIC_SEED, PUBLIC_SIZES, call, draw_values
+from course.checks.expect import CheckFailure
+from course.checks.report import Check, Dependencies, PublicCheckFailed, run_checks
 from course.notation import SIGNATURES, Sizes, init_lstm_parameters, lstm_shapes, rnn_shapes
 from tests.assignments import (
     GRADED_FUNCTIONS,
@@ -231,6 +233,91 @@ def test_every_catalogued_mistake_fails(mistake):
     buggy = mistake_functions(SOURCE)[mistake.id]
     with pytest.raises(AssertionError, match="public check"):
         run_check(mistake.function, buggy)
+
+
+# What the one FAIL of a catalogued mistake says (its cause), where the checks recognise
+# the mistake itself rather than only the quantity it breaks.
+CAUSES = {
+    "rnn_cell_forward/softmax-over-examples": "softmax over the wrong axis",
+    "rnn_forward/input-off-by-one": "step t should read x[:, :, t]",
+    "rnn_backward/mutates-da": "changed its argument da in place",
+    "rnn_backward/dWax-not-accumulated": "dWax is the one that does not match",
+    "rnn_backward/dba-not-accumulated": "dba is the one that does not match",
+    "lstm_cell_forward/gates-f-i-swapped": "is c_prev weighted by ft",
+    "lstm_cell_forward/candidate-sigmoid": "c̃⟨t⟩ looks like σ(b_c)",
+    "lstm_cell_forward/output-gate-uses-Wf": "does the output gate use its own weights",
+    "lstm_cell_forward/a-without-output-gate": "the output gate Γ_o is missing",
+    "lstm_cell_forward/a-without-tanh": "a⟨t⟩ looks like Γ_o ∘ c⟨t⟩",
+    **{
+        f"lstm_cell_forward/{role}-gate-tanh": f"{symbol} looks like tanh(b_{gate})"
+        for gate, symbol, role in (
+            ("f", "Γ_f", "forget"),
+            ("i", "Γ_i", "update"),
+            ("o", "Γ_o", "output"),
+        )
+    },
+    **{f"lstm_cell_forward/b{gate}-missing": f"the bias b_{gate} is missing" for gate in "fico"},
+    "lstm_cell_forward/output-gate-inside-tanh": "a⟨t⟩ looks like tanh(Γ_o ∘ c⟨t⟩)",
+    "lstm_forward/c0-is-a0": "c should be all 0",
+    "lstm_cell_backward/dc_prev-missing-path-through-a_next": "the path through a_next",
+    "lstm_cell_backward/dc_prev-through-update-gate": "your dc_prev is scaled by Γ_i",
+    "lstm_cell_backward/dc_prev-through-output-gate": "your dc_prev is scaled by Γ_o",
+    "lstm_cell_backward/dft-uses-c_next": "Γ_f's pre-activation",
+    "lstm_cell_backward/dit-uses-c_prev": "Γ_i's pre-activation",
+    "lstm_cell_backward/dot-without-tanh": "Γ_o's pre-activation",
+    "lstm_cell_backward/candidate-derivative-tanh-twice": "c̃⟨t⟩'s pre-activation",
+    "lstm_cell_backward/tanh-derivative-of-c-unsquashed": "the total gradient reaching c⟨t⟩",
+    "lstm_cell_backward/output-gate-term-missing": "every weight and bias gradient is right",
+    "lstm_backward/dWf-not-accumulated": "dWf is the one that does not match",
+}
+
+
+def test_every_expected_cause_names_a_catalogued_mistake():
+    assert set(CAUSES) <= {mistake.id for mistake in MISTAKES}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_a_catalogued_mistake_gives_one_fail_that_names_its_cause(mistake, capsys):
+    """One row FAILs with a cause; every other failing row says it follows from it."""
+    buggy = mistake_functions(SOURCE)[mistake.id]
+    with pytest.raises(PublicCheckFailed) as failure:
+        run_check(mistake.function, buggy)
+    failed = [o for o in failure.value.outcomes if o.status == "FAIL"]
+    causes = [o for o in failed if not o.follows]
+    table = capsys.readouterr().out
+    assert len(causes) == 1, table
+    assert not causes[0].detail.startswith("follows from"), table
+    assert all(o.detail.startswith("follows from ") for o in failed if o.follows), table
+    assert str(failure.value).startswith(f"{mistake.function} failed 1 public check(s)")
+    if mistake.id in CAUSES:
+        assert CAUSES[mistake.id] in causes[0].detail, table
+
+
+def test_a_failure_follows_from_one_above_only_through_what_it_uses(capsys):
+    def fails(found: tuple[str, ...]):
+        def run():
+            raise CheckFailure("wrong", found)
+
+        return run
+
+    dependencies = Dependencies({"c": ("a",)}, {"a": "A", "b": "B"})
+    checks = [
+        Check("a is right", fails(("a",)), uses=("a", "b")),
+        Check("c is right", fails(()), uses=("c",)),  # c is computed from a
+        Check("b is right", fails(()), uses=("b",)),  # a was found wrong, not b
+        Check("undeclared", fails(())),  # declares nothing: always its own cause
+    ]
+    with pytest.raises(PublicCheckFailed) as failure:
+        run_checks("f", checks, dependencies)
+    details = [(o.name, o.follows, o.detail) for o in failure.value.outcomes]
+    assert details == [
+        ("a is right", False, "wrong"),
+        ("c is right", True, "follows from A above"),
+        ("b is right", False, "wrong"),
+        ("undeclared", False, "wrong"),
+    ]
+    assert str(failure.value).startswith("f failed 3 public check(s) (1 more fail only")
+    assert "follows from A above" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
