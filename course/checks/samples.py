@@ -136,6 +136,14 @@ def expect_matches_sample(sig: Signature, result: Any, sample: Sample) -> None:
                 f"expected {expected[worst]:.6g}, got {got[worst]:.6g})"
             )
             found.append(name)
+    matched = [name for name in sample.expected if name not in found]
+    if gaps and matched:
+        verb = "matches" if len(matched) == 1 else "match"
+        which = " and ".join(found)
+        gaps.append(
+            f"({', '.join(matched)} {verb} the sample: look at how {which} "
+            f"{'is' if len(found) == 1 else 'are'} computed)"
+        )
     if gaps:
         raise CheckFailure("\n".join(gaps), tuple(found))
 

@@ -84,6 +84,24 @@ def test_a_backward_check_names_the_unimplemented_forward(name):
         run_check(name, REFERENCE[name], forward=stub(forward))
 
 
+CELLS = {
+    "rnn_forward": ("rnn_cell_forward", "xt, a_prev, parameters"),
+    "lstm_forward": ("lstm_cell_forward", "xt, a_prev, c_prev, parameters"),
+    "rnn_backward": ("rnn_cell_backward", "da_next, cache"),
+    "lstm_backward": ("lstm_cell_backward", "da_next, dc_next, cache"),
+}
+
+
+@pytest.mark.parametrize("name", CELLS)
+def test_a_sequence_check_names_the_unimplemented_cell_it_calls(name, capsys):
+    cell, arguments = CELLS[name]
+    stub_cell = f"def {cell}({arguments}):\n    raise NotImplementedError()\n"
+    sequence = SOURCE.functions({cell: stub_cell})[name]
+    with pytest.raises(AssertionError, match=f"^{cell} is not implemented yet$"):
+        run_check(name, sequence)
+    assert f"{cell} is not implemented yet" in capsys.readouterr().out
+
+
 def test_an_exception_is_shown_with_its_type_and_the_check(capsys):
     def rnn_cell_forward(xt, a_prev, parameters):
         raise ValueError("shapes (5,5) and (3,10) not aligned")
