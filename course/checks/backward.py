@@ -222,7 +222,7 @@ def backward_checks(
         Check(
             "leaves its inputs unchanged",
             lambda: _expect_inputs_unchanged(b),
-            uses=(EVERYTHING,),
+            steps=(EVERYTHING,),
         ),
         Check(
             "zero upstream gradient gives zero gradients",

@@ -163,12 +163,12 @@ def forward_checks(f: Forward, properties: Sequence[Check] = ()) -> list[Check]:
         Check(
             "leaves its inputs unchanged",
             lambda: _expect_inputs_unchanged(f),
-            uses=(EVERYTHING,),
+            steps=(EVERYTHING,),
         ),
         Check(
             f"the columns of {prediction} are probabilities",
             lambda: _expect_probabilities(f),
-            uses=(prediction,),
+            steps=(prediction,),
         ),
     ]
     if not f.sig.is_sequence:
@@ -176,7 +176,7 @@ def forward_checks(f: Forward, properties: Sequence[Check] = ()) -> list[Check]:
             Check(
                 f"cache is ({', '.join(f.sig.cache)})",
                 lambda: _expect_cell_cache(f),
-                uses=("cache",),
+                steps=("cache",),
             )
         )
     checks += [

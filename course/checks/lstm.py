@@ -201,27 +201,27 @@ def check_lstm_cell_forward(lstm_cell_forward: Callable) -> None:
         Check(
             "with gate weights 0, each gate is set by its bias",
             lambda: _expect_gates_from_biases(f),
-            uses=("ft", "it", "cct", "ot"),
+            steps=("ft", "it", "cct", "ot"),
         ),
         Check(
             "the gates read [a_prev; xt] in that order",
             lambda: _expect_concatenation_order(f),
-            uses=("concat",),
+            steps=("concat",),
         ),
         Check(
             "forget open, update closed: c_next = c_prev",
             lambda: _expect_memory_kept(f),
-            uses=("ft", "it", "c_next"),
+            steps=("ft", "it", "c_next"),
         ),
         Check(
             "forget closed, update open: c_next = candidate",
             lambda: _expect_memory_replaced(f),
-            uses=("ft", "it", "cct", "c_next"),
+            steps=("ft", "it", "cct", "c_next"),
         ),
         Check(
             "with Wo = 0, a_next = σ(bo) * tanh(c_next)",
             lambda: _expect_output_gate(f),
-            uses=("ot", "a_next"),
+            steps=("ot", "a_next"),
         ),
     ]
     run_checks(
@@ -251,7 +251,7 @@ def check_lstm_forward(lstm_forward: Callable) -> None:
         Check(
             "the memory starts at c<0> = 0",
             lambda: _expect_memory_starts_at_zero(f),
-            uses=("c",),
+            steps=("c",),
         ),
     ]
     run_checks("lstm_forward", forward_checks(f, properties), dependencies("lstm_forward"))

@@ -5,13 +5,16 @@ show next to "pass") and raises `CheckFailure` to fail. A check marked `required
 stops the list when it fails: the checks after it would only fail for the same reason,
 with more confusing messages.
 
-One mistake gives one FAIL that names its cause. A check says which quantities its
-verdict `uses` (e.g. ("ft", "it", "c_next")), and a failure which ones it found wrong
-(`CheckFailure.found`, by default all it uses). The function's `Dependencies` say which
-quantity is computed from which (c_next from ft, it and cct, ...). A later check that
-fails while it uses a quantity computed from one found wrong above does not guess at a
-cause of its own: its row says "follows from Γ_f above". Checks that declare no `uses`
-are always reported on their own.
+One mistake gives one FAIL that names its cause. Quantities are named by the array
+each step of the function computes ("ft": the step that computes ft). A check says what
+its verdict depends on: the `uses` values, with every step they are computed from (the
+function's `Dependencies` say which quantity is computed from which: c_next from ft, it
+and cct, ...), and the `steps` it tests on their own (a check that sets W_f = 0 and
+b_f = 40 tests the step of ft, whatever its inputs). A failure says which steps it found
+wrong (`CheckFailure.found`, by default the check's steps, else its uses). A later
+check that fails while it depends on a step found wrong above does not guess at a cause
+of its own: its row says "follows from Γ_f above". Checks that declare neither are
+always reported on their own.
 """
 
 from __future__ import annotations
@@ -41,14 +44,20 @@ EVERYTHING = "*"
 class Check:
     """One row of the table.
 
-    uses: the quantities the verdict depends on (array names: "ft", "c_next", "dWax",
-        or "cache"); () when not declared.
+    uses: the values the verdict depends on, with every step they are computed from
+        (array names: "a_next", "dWax", "cache"); () when not declared.
+    steps: the steps the verdict depends on, on their own (not their inputs).
     """
 
     name: str
     run: Callable[[], str | None]
     required: bool = False
     uses: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+
+    def depends_on(self, dependencies: Dependencies) -> set[str]:
+        """Every step whose mistake can make this check fail."""
+        return dependencies.upstream(self.uses) | set(self.steps)
 
 
 @dataclass(frozen=True)
@@ -59,15 +68,14 @@ class Dependencies:
     computed_from: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
 
-    def downstream(self, quantities: Sequence[str]) -> set[str]:
-        """`quantities` and every quantity computed from them, directly or not."""
-        reached, changed = set(quantities), True
-        while changed:
-            changed = False
-            for name, sources in self.computed_from.items():
-                if name not in reached and reached.intersection(sources):
-                    reached.add(name)
-                    changed = True
+    def upstream(self, quantities: Sequence[str]) -> set[str]:
+        """`quantities` and every quantity they are computed from, directly or not."""
+        reached, todo = set(quantities), list(quantities)
+        while todo:
+            for source in self.computed_from.get(todo.pop(), ()):
+                if source not in reached:
+                    reached.add(source)
+                    todo.append(source)
         return reached
 
     def label(self, quantity: str) -> str:
@@ -129,16 +137,13 @@ def _unimplemented(error: NotImplementedError, default: str) -> str:
 
 def _follows(check: Check, outcomes: Sequence[Outcome], dependencies: Dependencies) -> str | None:
     """What, found wrong above, the failure of `check` follows from, or None."""
-    if not check.uses:
+    if not (check.uses or check.steps):
         return None
+    depends_on = check.depends_on(dependencies)
     for earlier in outcomes:
         if earlier.status != "FAIL" or earlier.follows:
             continue
-        reaching = [
-            quantity
-            for quantity in earlier.found
-            if quantity == EVERYTHING or dependencies.downstream([quantity]) & set(check.uses)
-        ]
+        reaching = [q for q in earlier.found if q == EVERYTHING or q in depends_on]
         if reaching:
             labels = [dependencies.label(quantity) for quantity in reaching]
             return ", ".join(labels[:3]) + (", ..." if len(labels) > 3 else "")
@@ -161,7 +166,7 @@ def run_checks(
         if stopped:
             outcomes.append(Outcome(check.name, "skip"))
             continue
-        found: tuple[str, ...] = check.uses
+        found: tuple[str, ...] = check.steps or check.uses
         try:
             note = check.run()
         except NotImplementedError as error:
@@ -170,7 +175,7 @@ def run_checks(
             print("`raise NotImplementedError()`, run that cell, then run this check again.")
             raise NotImplementedYet(f"{name} is not implemented yet") from None
         except CheckFailure as failure:
-            detail, found = str(failure), failure.found or check.uses
+            detail, found = str(failure), failure.found or found
         except Exception as error:  # the student's code crashed: say how and where
             detail = f"your code raised {type(error).__name__}: {error}{_where(error)}"
         else:

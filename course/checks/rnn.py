@@ -59,17 +59,17 @@ def check_rnn_cell_forward(rnn_cell_forward: Callable) -> None:
         Check(
             "with xt = 0 and a_prev = 0, a_next is tanh(ba)",
             lambda: _expect_bias_only(f),
-            uses=("a_next",),
+            steps=("a_next",),
         ),
         Check(
             "a_next depends on both xt and a_prev",
             lambda: _expect_both_terms(f),
-            uses=("a_next",),
+            steps=("a_next",),
         ),
         Check(
             "with Wya = 0, each column of yt_pred is softmax(by)",
             lambda: _expect_output_bias_only(f),
-            uses=("yt_pred",),
+            steps=("yt_pred",),
         ),
     ]
     run_checks("rnn_cell_forward", forward_checks(f, properties), dependencies("rnn_cell_forward"))

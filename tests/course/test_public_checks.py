@@ -312,7 +312,7 @@ def test_a_catalogued_mistake_gives_one_fail_that_names_its_cause(mistake, capsy
 
 
 def test_a_failure_follows_from_one_above_only_through_what_it_uses(capsys):
-    def fails(found: tuple[str, ...]):
+    def fails(found: tuple[str, ...] = ()):
         def run():
             raise CheckFailure("wrong", found)
 
@@ -320,10 +320,11 @@ def test_a_failure_follows_from_one_above_only_through_what_it_uses(capsys):
 
     dependencies = Dependencies({"c": ("a",)}, {"a": "A", "b": "B"})
     checks = [
-        Check("a is right", fails(("a",)), uses=("a", "b")),
-        Check("c is right", fails(()), uses=("c",)),  # c is computed from a
-        Check("b is right", fails(()), uses=("b",)),  # a was found wrong, not b
-        Check("undeclared", fails(())),  # declares nothing: always its own cause
+        Check("a is right", fails(("a",)), steps=("a", "b")),
+        Check("c is right", fails(), uses=("c",)),  # c is computed from a
+        Check("c's own step is right", fails(), steps=("c",)),  # whatever a is
+        Check("b is right", fails(), steps=("b",)),  # a was found wrong, not b
+        Check("undeclared", fails()),  # declares nothing: always its own cause
     ]
     with pytest.raises(PublicCheckFailed) as failure:
         run_checks("f", checks, dependencies)
@@ -331,11 +332,30 @@ def test_a_failure_follows_from_one_above_only_through_what_it_uses(capsys):
     assert details == [
         ("a is right", False, "wrong"),
         ("c is right", True, "follows from A above"),
+        ("c's own step is right", False, "wrong"),
         ("b is right", False, "wrong"),
         ("undeclared", False, "wrong"),
     ]
-    assert str(failure.value).startswith("f failed 3 public check(s) (1 more fail only")
+    assert str(failure.value).startswith("f failed 4 public check(s) (1 more fail only")
     assert "follows from A above" in capsys.readouterr().out
+
+
+def test_two_mistakes_give_two_causes():
+    """A missing b_f does not hide a missing tanh in a<t> = Γ_o ∘ tanh(c<t>): the check of
+    the output gate sets Γ_o and reads c<t> from the outputs, so Γ_f cannot explain it."""
+    cell = SOURCE.solutions["lstm_cell_forward"]
+    for find, replace in (
+        ("Wf @ concat + bf)", "Wf @ concat)"),
+        ("a_next = ot * np.tanh(c_next)", "a_next = ot * c_next"),
+    ):
+        cell = cell.replace(find, replace)
+    buggy = SOURCE.functions({"lstm_cell_forward": cell})["lstm_cell_forward"]
+    with pytest.raises(PublicCheckFailed) as failure:
+        run_check("lstm_cell_forward", buggy)
+    causes = [o.detail for o in failure.value.outcomes if o.status == "FAIL" and not o.follows]
+    assert len(causes) == 2
+    assert "the bias b_f is missing" in causes[0]
+    assert "squash the cell state with tanh" in causes[1]
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
