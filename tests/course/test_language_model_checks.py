@@ -707,8 +707,6 @@ def _solution_lines() -> set[str]:
 
 SOLUTION_LINES = _solution_lines()
 COURSE_FILES = sorted(Path(course.__file__).parent.rglob("*.py"))
-
-
 @pytest.mark.parametrize(
     "path", COURSE_FILES, ids=lambda path: str(path.relative_to(Path(course.__file__).parent))
 )
