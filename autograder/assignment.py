@@ -37,6 +37,11 @@ class FunctionSpec:
         `forward_inputs` the keys of the case's `primal` it is called with (in order).
     loop_hint: added to the time-out message, e.g. "(the loop over the time steps)".
     tolerance: (atol, rtol) where the defaults of `autograder.tolerances` do not fit.
+    entry_names: names of the entries of tuple outputs, for feedback ("ot (cache[7])"
+        rather than a bare "cache[7]"): (path, names) pairs, where path is written as in
+        feedback ("cache", "caches[0][*]": "[*]" stands for any index) and names[i]
+        names the entry [i] of the value there, or names is one string with "{i}" for
+        the index (see `autograder.compare.named_path`).
 
     A backward function returns its gradients as a dict: as its only output, or as the
     output called "gradients" beside others (e.g. ("loss", "gradients")), which are
@@ -51,6 +56,7 @@ class FunctionSpec:
     forward_inputs: tuple[str, ...] = ()
     loop_hint: str = ""
     tolerance: tuple[float, float] | None = None
+    entry_names: tuple[tuple[str, tuple[str, ...] | str], ...] = ()
 
     @property
     def is_backward(self) -> bool:

@@ -8,7 +8,9 @@ within `tolerance` = (atol, rtol): the grader's defaults unless a function sets 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -99,10 +101,70 @@ def _array_mismatch(
     )
 
 
+# (path pattern, the names of its entries, or one name with "{i}" for the index)
+EntryNames = Sequence[tuple[str, Sequence[str] | str]]
+
+_SEGMENT = re.compile(r"\[[^\]]*\]")
+
+
+def _split(path: str) -> tuple[str, list[str]]:
+    """ "caches[0][2]" -> ("caches", ["[0]", "[2]"])."""
+    start = path.find("[")
+    return (path, []) if start < 0 else (path[:start], _SEGMENT.findall(path[start:]))
+
+
+def named_path(path: str, names: EntryNames) -> str:
+    """`path` with the name of its deepest named entry, e.g. "ot (cache[7])".
+
+    names: (pattern, entry names) pairs; a pattern is a path as written here ("cache"),
+    where "[*]" stands for any index ("caches[0][*]"); names[i] names its entry [i], or
+    names is one string in which "{i}" stands for the index ("the cache of step {i}").
+    A path with no named entry is returned as it is.
+
+    >>> names = [("cache", ("a_next", "ot")), ("caches[0]", "step {i}")]
+    >>> named_path("cache[1]", names), named_path("caches[0][2]", names)
+    ('ot (cache[1])', 'step 2 (caches[0][2])')
+    """
+    root, segments = _split(path)
+    named = ""
+    for k, segment in enumerate(segments):
+        index = segment[1:-1]
+        if not index.isdigit():
+            continue
+        for pattern, entries in names:
+            pattern_root, pattern_segments = _split(pattern)
+            if (
+                pattern_root == root
+                and len(pattern_segments) == k
+                and all(p in ("[*]", s) for p, s in zip(pattern_segments, segments, strict=False))
+                and (isinstance(entries, str) or int(index) < len(entries))
+            ):
+                name = entries.format(i=index) if isinstance(entries, str) else entries[int(index)]
+                named = name + "".join(segments[k + 1 :])
+    return f"{named} ({path})" if named else path
+
+
 def compare(
+    expected: object,
+    actual: object,
+    path: str,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+    names: EntryNames = (),
+) -> list[Mismatch]:
+    """Every mismatch between `actual` and `expected` (tuples and lists are interchangeable).
+
+    names: names of the entries of tuples (`FunctionSpec.entry_names`), so that each
+    mismatch says which entry it is in ("ot (cache[7])"), see `named_path`.
+    """
+    found = _compare(expected, actual, path, tolerance)
+    if names:
+        found = [replace(m, path=named_path(m.path, names)) for m in found]
+    return found
+
+
+def _compare(
     expected: object, actual: object, path: str, tolerance: Tolerance = DEFAULT_TOLERANCE
 ) -> list[Mismatch]:
-    """Every mismatch between `actual` and `expected` (tuples and lists are interchangeable)."""
     atol, rtol = tolerance
     if isinstance(expected, np.ndarray):
         if not isinstance(actual, np.ndarray):
@@ -117,7 +179,7 @@ def compare(
         return [
             m
             for i, (e, a) in enumerate(zip(expected, actual, strict=True))
-            for m in compare(e, a, f"{path}[{i}]", tolerance)
+            for m in _compare(e, a, f"{path}[{i}]", tolerance)
         ]
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
@@ -128,7 +190,7 @@ def compare(
         return [
             m
             for key in expected
-            for m in compare(expected[key], actual[key], f"{path}[{key!r}]", tolerance)
+            for m in _compare(expected[key], actual[key], f"{path}[{key!r}]", tolerance)
         ]
     if isinstance(expected, float | int | np.floating | np.integer):
         number = isinstance(actual, float | int) and not isinstance(actual, bool)

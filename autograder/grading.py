@@ -372,7 +372,9 @@ def _compare_case(
     for name in check_names(spec)[:-1]:
         if name in failures:
             continue
-        mismatches = compare(expected_quantities[name], quantities[name], name, tolerance)
+        mismatches = compare(
+            expected_quantities[name], quantities[name], name, tolerance, spec.entry_names
+        )
         found += mismatches
         message = ""
         if mismatches:

@@ -5,7 +5,7 @@ gradients, and the gradient check against the student's own forward function."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -19,7 +19,7 @@ from course.checks.expect import (
     expect_unchanged,
     max_abs_difference,
 )
-from course.checks.report import Check
+from course.checks.report import EVERYTHING, Check
 from course.checks.samples import sample_check
 from course.gradcheck import GradcheckReport, gradcheck
 
@@ -44,6 +44,7 @@ def _expect_zero_in_zero_out(b: Backward) -> None:
             f"with {' and '.join(b.sig.upstream)} = 0 every gradient must be 0, but {key} has "
             f"entries up to {gap:.1e}: is a term added that does not come from the upstream "
             "gradient?",
+            (key,),
         )
 
 
@@ -72,14 +73,14 @@ def _expect_sum_over_examples(b: Backward) -> None:
         if key[1:] not in b.sig.parameters:  # dxt, da_prev, dx, ...: one column per example
             stacked = np.concatenate([g[key] for g in alone], axis=1)
             hint = "example j's gradient must depend on example j only: are examples mixed?"
-            expect_close(key, gradient, stacked, hint)
+            expect_close(key, gradient, stacked, hint, (key,))
         else:
             total = sum(g[key] for g in alone)
             hint = (
                 f"{key} of a batch should be the SUM of the m examples' {key} (no division by "
                 "m; a bias gradient sums over axis 1 with keepdims=True)"
             )
-            expect_close(key, gradient, total, hint)
+            expect_close(key, gradient, total, hint, (key,))
 
 
 def _expect_path_through_time(b: Backward) -> None:
@@ -93,6 +94,7 @@ def _expect_path_through_time(b: Backward) -> None:
             f"with da nonzero only at the last step, {key} of the first step is 0, but a<T_x> "
             "depends on it through the chain of hidden states: is the gradient da_prev "
             "carried back and added to da[:, :, t] of the step before?",
+            (key,),
         )
     first_only = np.zeros_like(values["da"])
     first_only[:, :, 0] = values["da"][:, :, 0]
@@ -103,6 +105,7 @@ def _expect_path_through_time(b: Backward) -> None:
         np.zeros_like(dx[:, :, 1:]),
         "with da nonzero only at the first step, later inputs cannot affect a<1>: "
         "is dx[:, :, t] stored at its own step t?",
+        ("dx",),
     )
 
 
@@ -133,15 +136,24 @@ def gradient_report(b: Backward, every_parameter: bool = False) -> GradcheckRepo
     return gradcheck(forward, inputs, upstream, analytic, threshold=threshold)
 
 
-def _gradient_check(b: Backward) -> str:
+# Which gradients are off -> where to look, in the course notation ("" if nothing to add).
+PatternHint = Callable[[frozenset[str]], str]
+
+
+def _gradient_check(b: Backward, pattern_hint: PatternHint | None = None) -> str:
     report = gradient_report(replace(b, sizes=GRADCHECK_SIZES))
     if not report.passed():
         failed = ", ".join(f"{row.name} ({row.error:.1e})" for row in report.failed())
         loss = " + ".join(f"sum({name[1:]} * {name})" for name in b.sig.upstream)
+        wrong = frozenset(row.name for row in report.failed())
+        hint = pattern_hint(wrong) if pattern_hint else ""
         raise CheckFailure(
             f"these gradients do not match the slopes of your own {b.sig.forward.name}: "
-            f"{failed}, relative error above {report.threshold:g}\n"
-            f"with L = {loss}, element by element:\n{report}"
+            f"{failed}, relative error above {report.threshold:g}"
+            + (f": {hint}" if hint else "")
+            + "\n"
+            f"with L = {loss}, element by element:\n{report}",
+            tuple(row.name for row in report.failed()),
         )
     return f"max rel. error {report.max_error:.1e}"
 
@@ -151,40 +163,85 @@ def _expect_bias_agrees(b: Backward, pairs: Sequence[tuple[str, slice, str]]) ->
     x = "x" if b.sig.is_sequence else "xt"
     values[x] = np.ones_like(values[x])
     gradients = b.run(values)
+    gaps = {}
     for weight, columns, bias in pairs:
         part = gradients[weight][:, columns]
         gap = max_abs_difference(part, np.broadcast_to(gradients[bias], part.shape))
-        expect(
-            gap <= IDENTITY_ATOL,
-            f"{bias} and the columns of {weight} that multiply x differ by up to {gap:.1e}: with "
-            f"every input x equal to 1 they must be equal, as both add up the same gradient "
-            f"over the examples{' and time steps' if b.sig.is_sequence else ''}. One of the two "
-            "is wrong.",
+        if gap > IDENTITY_ATOL:
+            gaps[(weight, bias)] = gap
+    if not gaps:
+        return
+    (weight, bias), gap = next(iter(gaps.items()))
+    # Which are wrong: those that do not match the numerical slopes.
+    report = gradient_report(replace(b, sizes=GRADCHECK_SIZES))
+    involved = {name for pair in gaps for name in pair}
+    wrong = [row.name for row in report.failed() if row.name in involved]
+    if wrong:
+        verb = "is the one that does" if len(wrong) == 1 else "are the ones that do"
+        which = f"{', '.join(wrong)} {verb} not match the numerical slopes"
+    else:
+        which = "One of the two is wrong"
+    shared = ""
+    if b.sig.is_sequence and wrong:
+        shared = (
+            f": the parameters are shared by all T_x steps, so {', '.join(wrong)} must add up "
+            "the gradients of every step"
         )
+    others = f" (and {len(gaps) - 1} more pairs)" if len(gaps) > 1 else ""
+    raise CheckFailure(
+        f"{bias} and the columns of {weight} that multiply x differ by up to {gap:.1e}{others}: "
+        f"with every input x equal to 1 they must be equal, as both add up the same "
+        f"gradient over the examples{' and time steps' if b.sig.is_sequence else ''}. "
+        f"{which}{shared}.",
+        tuple(wrong) or tuple(involved),
+    )
 
 
 def backward_checks(
     b: Backward,
     bias_pairs: Sequence[tuple[str, slice, str]],
     properties: Sequence[Check] = (),
+    pattern_hint: PatternHint | None = None,
 ) -> list[Check]:
     """All checks of a backward function, with its own `properties` before the gradient
-    check. bias_pairs: (weight gradient, its columns that multiply x, bias gradient)."""
+    check. bias_pairs: (weight gradient, its columns that multiply x, bias gradient).
+    pattern_hint: where to look, given which gradients the gradient check found off.
+
+    Every check uses all the gradients (they come from the same intermediate results),
+    so a failure after the first one says it follows from it (see report.py).
+    """
     biases = ", ".join(bias for _, _, bias in bias_pairs)
     weights = ", ".join(weight for weight, _, _ in bias_pairs)
+    keys = b.sig.returns
     checks = [
         Check(
             f"returns a dict {', '.join(b.sig.returns)} of the right shapes",
             lambda: _expect_gradients(b),
             required=True,
         ),
-        Check("zero upstream gradient gives zero gradients", lambda: _expect_zero_in_zero_out(b)),
-        Check("leaves its inputs unchanged", lambda: _expect_inputs_unchanged(b)),
-        Check("gradients add up over the examples", lambda: _expect_sum_over_examples(b)),
+        Check(
+            "leaves its inputs unchanged",
+            lambda: _expect_inputs_unchanged(b),
+            steps=(EVERYTHING,),
+        ),
+        Check(
+            "zero upstream gradient gives zero gradients",
+            lambda: _expect_zero_in_zero_out(b),
+            uses=keys,
+        ),
+        Check(
+            "gradients add up over the examples",
+            lambda: _expect_sum_over_examples(b),
+            uses=keys,
+        ),
     ]
     if b.sig.is_sequence:
         checks.append(
-            Check("the gradient flows back through time", lambda: _expect_path_through_time(b))
+            Check(
+                "the gradient flows back through time",
+                lambda: _expect_path_through_time(b),
+                uses=keys,
+            )
         )
     return [
         *checks,
@@ -192,10 +249,37 @@ def backward_checks(
         Check(
             f"{biases} match {weights} when every x is 1",
             lambda: _expect_bias_agrees(b, bias_pairs),
+            uses=keys,
         ),
         Check(
             f"gradients match numerical slopes of your {b.sig.forward.name}",
-            lambda: _gradient_check(b),
+            lambda: _gradient_check(b, pattern_hint),
+            uses=keys,
         ),
         sample_check(b.function, b.sig),
     ]
+
+
+def sequence_pattern_hint(parameters: Sequence[str], cell_state: bool) -> PatternHint:
+    """Where to look in a backward pass over a sequence, given the gradients that are off
+    (`parameters`: the gradient keys of the shared weights and biases; `cell_state`: the
+    steps also pass back the gradient of c<t>, as in the LSTM)."""
+    memory = " (and c⟨t⟩ gets the one carried back from step t+1)" if cell_state else ""
+
+    def hint(wrong: frozenset[str]) -> str:
+        if wrong <= set(parameters):
+            return (
+                "only weight or bias gradients are off: the parameters are shared by all "
+                "T_x steps, so each of their gradients adds up the gradients of every step"
+            )
+        if wrong == {"da0"}:
+            return "only da0 is off: it is the gradient that leaves the first step"
+        if wrong == {"dx"}:
+            return "only dx is off: dx[:, :, t] holds what step t returns for x⟨t⟩"
+        return (
+            "check what each step is given: the gradient reaching a⟨t⟩ is da⟨t⟩ plus the one "
+            f"carried back from step t+1{memory}, each step uses its own cache, and the loop "
+            "runs from the last step to the first"
+        )
+
+    return hint

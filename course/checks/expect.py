@@ -23,12 +23,20 @@ SAMPLE_ATOL = 1e-9
 
 
 class CheckFailure(Exception):
-    """A check found a problem; the message explains it."""
+    """A check found a problem; the message explains it.
+
+    found: the quantities found wrong (e.g. ("ft",)), when the check can tell which of
+        those it looks at; the report then says which later failures follow from them.
+    """
+
+    def __init__(self, message: str, found: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.found = tuple(found)
 
 
-def expect(condition: bool, message: str) -> None:
+def expect(condition: bool, message: str, found: tuple[str, ...] = ()) -> None:
     if not condition:
-        raise CheckFailure(message)
+        raise CheckFailure(message, found)
 
 
 def describe(value: object) -> str:
@@ -80,11 +88,13 @@ def max_abs_difference(got: np.ndarray, expected: np.ndarray) -> float:
     return float(np.max(np.abs(got - expected))) if got.size else 0.0
 
 
-def expect_close(name: str, got: np.ndarray, expected: np.ndarray, hint: str) -> None:
+def expect_close(
+    name: str, got: np.ndarray, expected: np.ndarray, hint: str, found: tuple[str, ...] = ()
+) -> None:
     """`got` must equal `expected` up to round-off; the message gives the largest gap."""
     gap = max_abs_difference(got, expected)
     if not gap <= IDENTITY_ATOL:
-        raise CheckFailure(f"{name} is off by up to {gap:.1e}: {hint}")
+        raise CheckFailure(f"{name} is off by up to {gap:.1e}: {hint}", found)
 
 
 def expect_tuple(function: str, result: object, returns: Sequence[str]) -> tuple:

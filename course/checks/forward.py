@@ -11,6 +11,7 @@ import numpy as np
 from course.checks.cases import Forward
 from course.checks.expect import (
     IDENTITY_ATOL,
+    CheckFailure,
     expect,
     expect_cache,
     expect_close,
@@ -18,7 +19,7 @@ from course.checks.expect import (
     max_abs_difference,
     same_values,
 )
-from course.checks.report import Check
+from course.checks.report import EVERYTHING, Check
 from course.checks.samples import sample_check
 
 
@@ -62,7 +63,12 @@ def _expect_sequence_caches(f: Forward) -> None:
                     )
         if t == 0:
             expected["a_prev"], sources["a_prev"] = values["a0"], "a0"
-        expect_cache(f"caches[0][{t}]", step, f.sig.cache, expected, f.sizes, sources)
+        try:
+            expect_cache(f"caches[0][{t}]", step, f.sig.cache, expected, f.sizes, sources)
+        except CheckFailure as failure:
+            # A step cache that disagrees with a or c: one of the two is wrong.
+            states = [s for s in ("a", "c") if f"should be {s}_" in str(failure)]
+            raise CheckFailure(str(failure), ("caches", *states)) from None
 
 
 def _expect_probabilities(f: Forward) -> None:
@@ -93,6 +99,7 @@ def _expect_examples_apart(f: Forward) -> None:
                 value[:, 1:],
                 "changing example 0 (column 0 of the inputs) changed the other examples: "
                 "examples must not mix (a sum or mean over axis 1, a wrong reshape?)",
+                (name,),
             )
 
 
@@ -108,6 +115,7 @@ def _expect_time_order(f: Forward) -> None:
             before[name][:, :, :-1],
             "changing the last input x<T_x> changed earlier time steps: step t should read "
             "x[:, :, t] and store its results at index t",
+            (name,),
         )
 
 
@@ -139,14 +147,12 @@ def _expect_inputs_unchanged(f: Forward) -> None:
 
 
 def forward_checks(f: Forward, properties: Sequence[Check] = ()) -> list[Check]:
-    """All checks of a forward function, with its own `properties` after the layout."""
-    if f.sig.is_sequence:
-        layout = Check(
-            "caches is (list of step caches, x), each step's cache in order",
-            lambda: _expect_sequence_caches(f),
-        )
-    else:
-        layout = Check(f"cache is ({', '.join(f.sig.cache)})", lambda: _expect_cell_cache(f))
+    """All checks of a forward function, with its own `properties` after the layout.
+
+    Upstream first: a mistake fails the first check that can see it, and the checks
+    after it that use what it found wrong say they follow from it (see report.py).
+    """
+    outputs = tuple(name for name in f.sig.returns if name not in ("cache", "caches"))
     prediction = next(name for name in f.sig.returns if name.startswith("y"))
     checks = [
         Check(
@@ -154,18 +160,46 @@ def forward_checks(f: Forward, properties: Sequence[Check] = ()) -> list[Check]:
             lambda: _expect_outputs(f),
             required=True,
         ),
-        layout,
+        Check(
+            "leaves its inputs unchanged",
+            lambda: _expect_inputs_unchanged(f),
+            steps=(EVERYTHING,),
+        ),
+        Check(
+            f"the columns of {prediction} are probabilities",
+            lambda: _expect_probabilities(f),
+            steps=(prediction,),
+        ),
+    ]
+    if not f.sig.is_sequence:
+        checks.append(
+            Check(
+                f"cache is ({', '.join(f.sig.cache)})",
+                lambda: _expect_cell_cache(f),
+                steps=("cache",),
+            )
+        )
+    checks += [
         *properties,
-        Check(f"the columns of {prediction} are probabilities", lambda: _expect_probabilities(f)),
-        Check("each example (column) is computed on its own", lambda: _expect_examples_apart(f)),
+        Check(
+            "each example (column) is computed on its own",
+            lambda: _expect_examples_apart(f),
+            uses=outputs,
+        ),
     ]
     if f.sig.is_sequence:
+        states = tuple(name for name in ("a", "c") if name in outputs)
         checks += [
-            Check("step t does not see later inputs", lambda: _expect_time_order(f)),
-            Check("the hidden state starts at a0 and is carried", lambda: _expect_state_carried(f)),
+            Check("step t does not see later inputs", lambda: _expect_time_order(f), uses=outputs),
+            Check(
+                "the hidden state starts at a0 and is carried",
+                lambda: _expect_state_carried(f),
+                uses=("a",),
+            ),
+            Check(
+                "caches is (list of step caches, x), each step's cache in order",
+                lambda: _expect_sequence_caches(f),
+                uses=("caches", *states),
+            ),
         ]
-    return [
-        *checks,
-        Check("leaves its inputs unchanged", lambda: _expect_inputs_unchanged(f)),
-        sample_check(f.function, f.sig),
-    ]
+    return [*checks, sample_check(f.function, f.sig)]

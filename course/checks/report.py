@@ -4,6 +4,17 @@ Each check is a function of no arguments that returns nothing (or a short note t
 show next to "pass") and raises `CheckFailure` to fail. A check marked `required`
 stops the list when it fails: the checks after it would only fail for the same reason,
 with more confusing messages.
+
+One mistake gives one FAIL that names its cause. Quantities are named by the array
+each step of the function computes ("ft": the step that computes ft). A check says what
+its verdict depends on: the `uses` values, with every step they are computed from (the
+function's `Dependencies` say which quantity is computed from which: c_next from ft, it
+and cct, ...), and the `steps` it tests on their own (a check that sets W_f = 0 and
+b_f = 40 tests the step of ft, whatever its inputs). A failure says which steps it found
+wrong (`CheckFailure.found`, by default the check's steps, else its uses). A later
+check that fails while it depends on a step found wrong above does not guess at a cause
+of its own: its row says "follows from Γ_f above". Checks that declare neither are
+always reported on their own.
 """
 
 from __future__ import annotations
@@ -12,8 +23,8 @@ import linecache
 import os
 import textwrap
 import traceback
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,11 +35,53 @@ from course.checks.expect import CheckFailure
 _LIBRARY_DIRS = tuple(os.path.dirname(m.__file__ or "") + os.sep for m in (np, course))
 
 
+# A failure that found this quantity wrong explains every later failure (the function
+# changed its inputs in place, and the checks after it saw changed inputs).
+EVERYTHING = "*"
+
+
 @dataclass(frozen=True)
 class Check:
+    """One row of the table.
+
+    uses: the values the verdict depends on, with every step they are computed from
+        (array names: "a_next", "dWax", "cache"); () when not declared.
+    steps: the steps the verdict depends on, on their own (not their inputs).
+    """
+
     name: str
     run: Callable[[], str | None]
     required: bool = False
+    uses: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+
+    def depends_on(self, dependencies: Dependencies) -> set[str]:
+        """Every step whose mistake can make this check fail."""
+        return dependencies.upstream(self.uses) | set(self.steps)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """Which quantity of a graded function is computed from which, and their names in
+    the course notation (for "follows from Γ_f above")."""
+
+    computed_from: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def upstream(self, quantities: Sequence[str]) -> set[str]:
+        """`quantities` and every quantity they are computed from, directly or not."""
+        reached, todo = set(quantities), list(quantities)
+        while todo:
+            for source in self.computed_from.get(todo.pop(), ()):
+                if source not in reached:
+                    reached.add(source)
+                    todo.append(source)
+        return reached
+
+    def label(self, quantity: str) -> str:
+        if quantity == EVERYTHING:
+            return "the change to its inputs"
+        return self.labels.get(quantity, quantity)
 
 
 @dataclass(frozen=True)
@@ -36,6 +89,8 @@ class Outcome:
     name: str
     status: str  # "pass", "FAIL" or "skip"
     detail: str = ""
+    follows: bool = False  # a FAIL explained by a failure above (detail says which)
+    found: tuple[str, ...] = ()  # what a FAIL found wrong
 
 
 class PublicCheckFailed(AssertionError):
@@ -45,6 +100,10 @@ class PublicCheckFailed(AssertionError):
     through `course` (its `_render_traceback_`): the cell still fails, so Run All still
     stops at the first unfinished exercise.
     """
+
+    def __init__(self, message: str, outcomes: Sequence[Outcome] = ()) -> None:
+        super().__init__(message)
+        self.outcomes = tuple(outcomes)
 
     def _render_traceback_(self) -> list[str]:
         return [f"{type(self).__name__}: {self}"]
@@ -76,15 +135,38 @@ def _unimplemented(error: NotImplementedError, default: str) -> str:
     return own[-1] if own and own[-1] != "<module>" else default
 
 
-def run_checks(function: str, checks: Sequence[Check]) -> None:
+def _follows(check: Check, outcomes: Sequence[Outcome], dependencies: Dependencies) -> str | None:
+    """What, found wrong above, the failure of `check` follows from, or None."""
+    if not (check.uses or check.steps):
+        return None
+    depends_on = check.depends_on(dependencies)
+    for earlier in outcomes:
+        if earlier.status != "FAIL" or earlier.follows:
+            continue
+        reaching = [q for q in earlier.found if q == EVERYTHING or q in depends_on]
+        if reaching:
+            labels = [dependencies.label(quantity) for quantity in reaching]
+            return ", ".join(labels[:3]) + (", ..." if len(labels) > 3 else "")
+    return None
+
+
+def run_checks(
+    function: str, checks: Sequence[Check], dependencies: Dependencies | None = None
+) -> None:
     """Run `checks` of the graded function `function`, print the table, and raise
-    AssertionError naming the failed checks if any failed."""
+    AssertionError naming the failed checks if any failed.
+
+    dependencies: which quantity is computed from which, so that a failure explained by
+    one above says so instead of suggesting a cause of its own.
+    """
+    dependencies = dependencies or Dependencies()
     outcomes: list[Outcome] = []
     stopped = False
     for check in checks:
         if stopped:
             outcomes.append(Outcome(check.name, "skip"))
             continue
+        found: tuple[str, ...] = check.steps or check.uses
         try:
             note = check.run()
         except NotImplementedError as error:
@@ -93,18 +175,27 @@ def run_checks(function: str, checks: Sequence[Check]) -> None:
             print("`raise NotImplementedError()`, run that cell, then run this check again.")
             raise NotImplementedYet(f"{name} is not implemented yet") from None
         except CheckFailure as failure:
-            outcomes.append(Outcome(check.name, "FAIL", str(failure)))
+            detail, found = str(failure), failure.found or found
         except Exception as error:  # the student's code crashed: say how and where
-            message = f"{type(error).__name__}: {error}{_where(error)}"
-            outcomes.append(Outcome(check.name, "FAIL", f"your code raised {message}"))
+            detail = f"your code raised {type(error).__name__}: {error}{_where(error)}"
         else:
             outcomes.append(Outcome(check.name, "pass", note or ""))
-        stopped = check.required and outcomes[-1].status == "FAIL"
+            continue
+        cause = _follows(check, outcomes, dependencies)
+        if cause is None:
+            outcomes.append(Outcome(check.name, "FAIL", detail, found=found))
+        else:
+            outcomes.append(Outcome(check.name, "FAIL", f"follows from {cause} above", True))
+        stopped = check.required
     print(format_table(function, outcomes))
-    failed = [outcome for outcome in outcomes if outcome.status == "FAIL"]
-    if failed:
-        lines = "\n".join(f"- {o.name}: {(o.detail.splitlines() or [''])[0]}" for o in failed)
-        raise PublicCheckFailed(f"{function} failed {len(failed)} public check(s):\n{lines}")
+    causes = [o for o in outcomes if o.status == "FAIL" and not o.follows]
+    if causes:
+        lines = "\n".join(f"- {o.name}: {(o.detail.splitlines() or [''])[0]}" for o in causes)
+        following = sum(o.follows for o in outcomes)
+        more = f" ({following} more fail only because of it)" if following else ""
+        raise PublicCheckFailed(
+            f"{function} failed {len(causes)} public check(s){more}:\n{lines}", outcomes
+        )
 
 
 def format_table(function: str, outcomes: Sequence[Outcome]) -> str:

@@ -14,6 +14,26 @@ FAILING_CELLS = {
         "check_rnn_cell_forward(rnn_cell_forward)\n",
         "rnn_cell_forward is not implemented yet",
     ),
+    "a dependency not implemented": (
+        "from course.checks import check_rnn_forward\n"
+        "def rnn_cell_forward(xt, a_prev, parameters):\n"
+        "    raise NotImplementedError()\n"
+        "def rnn_forward(x, a0, parameters):\n"
+        "    return rnn_cell_forward(x[:, :, 0], a0, parameters)\n"
+        "check_rnn_forward(rnn_forward)\n",
+        "rnn_cell_forward is not implemented yet",
+    ),
+    "one mistake, one cause": (
+        "from course.checks import check_rnn_cell_forward\n"
+        "import numpy as np\n"
+        "from course.activations import softmax\n"
+        "def rnn_cell_forward(xt, a_prev, parameters):\n"
+        "    p = parameters\n"
+        "    a_next = np.tanh(p['Wax'] @ xt + p['Waa'] @ a_prev)\n"
+        "    return a_next, softmax(p['Wya'] @ a_next + p['by']), (a_next, a_prev, xt, p)\n"
+        "check_rnn_cell_forward(rnn_cell_forward)\n",
+        "rnn_cell_forward failed 1 public check(s) (1 more fail only because of it)",
+    ),
     "wrong values": (
         "from course.checks.language_model import check_softmax\n"
         "import numpy as np\n"

@@ -17,6 +17,8 @@ import course.checks
 import course.notation
 from autograder.diagnose import patched_source
 from course.checks.cases import PUBLIC_SEED, PUBLIC_SIZES, call, draw_values
+from course.checks.expect import CheckFailure
+from course.checks.report import Check, Dependencies, PublicCheckFailed, run_checks
 from course.notation import SIGNATURES, Sizes, init_lstm_parameters, lstm_shapes, rnn_shapes
 from tests.assignments import (
     GRADED_FUNCTIONS,
@@ -82,6 +84,24 @@ def test_a_backward_check_names_the_unimplemented_forward(name):
         run_check(name, REFERENCE[name], forward=stub(forward))
 
 
+CELLS = {
+    "rnn_forward": ("rnn_cell_forward", "xt, a_prev, parameters"),
+    "lstm_forward": ("lstm_cell_forward", "xt, a_prev, c_prev, parameters"),
+    "rnn_backward": ("rnn_cell_backward", "da_next, cache"),
+    "lstm_backward": ("lstm_cell_backward", "da_next, dc_next, cache"),
+}
+
+
+@pytest.mark.parametrize("name", CELLS)
+def test_a_sequence_check_names_the_unimplemented_cell_it_calls(name, capsys):
+    cell, arguments = CELLS[name]
+    stub_cell = f"def {cell}({arguments}):\n    raise NotImplementedError()\n"
+    sequence = SOURCE.functions({cell: stub_cell})[name]
+    with pytest.raises(AssertionError, match=f"^{cell} is not implemented yet$"):
+        run_check(name, sequence)
+    assert f"{cell} is not implemented yet" in capsys.readouterr().out
+
+
 def test_an_exception_is_shown_with_its_type_and_the_check(capsys):
     def rnn_cell_forward(xt, a_prev, parameters):
         raise ValueError("shapes (5,5) and (3,10) not aligned")
@@ -140,7 +160,7 @@ WRONG_VERSIONS = [
         "rnn_cell_backward",
         "dWax-scaled",
         changed("rnn_cell_backward", lambda g: {**g, "dWax": 1.1 * g["dWax"]}),
-        "do not match the slopes of your own rnn_cell_forward: dWax",
+        "dWax is the one that does not match the numerical slopes",
     ),
     (
         "rnn_cell_backward",
@@ -194,7 +214,7 @@ WRONG_VERSIONS = [
         "lstm_cell_backward",
         "dbf-dbo-swapped",
         changed("lstm_cell_backward", lambda g: {**g, "dbf": g["dbo"], "dbo": g["dbf"]}),
-        "dbf",
+        "dbo should be 0",
     ),
     (
         "lstm_backward",
@@ -231,6 +251,111 @@ def test_every_catalogued_mistake_fails(mistake):
     buggy = mistake_functions(SOURCE)[mistake.id]
     with pytest.raises(AssertionError, match="public check"):
         run_check(mistake.function, buggy)
+
+
+# What the one FAIL of a catalogued mistake says (its cause), where the checks recognise
+# the mistake itself rather than only the quantity it breaks.
+CAUSES = {
+    "rnn_cell_forward/softmax-over-examples": "softmax over the wrong axis",
+    "rnn_forward/input-off-by-one": "step t should read x[:, :, t]",
+    "rnn_backward/mutates-da": "changed its argument da in place",
+    "rnn_backward/dWax-not-accumulated": "dWax is the one that does not match",
+    "rnn_backward/dba-not-accumulated": "dba is the one that does not match",
+    "lstm_cell_forward/gates-f-i-swapped": "is c_prev weighted by ft",
+    "lstm_cell_forward/candidate-sigmoid": "c̃⟨t⟩ looks like σ(b_c)",
+    "lstm_cell_forward/output-gate-uses-Wf": "does the output gate use its own weights",
+    "lstm_cell_forward/a-without-output-gate": "the output gate Γ_o is missing",
+    "lstm_cell_forward/a-without-tanh": "a⟨t⟩ looks like Γ_o ∘ c⟨t⟩",
+    **{
+        f"lstm_cell_forward/{role}-gate-tanh": f"{symbol} looks like tanh(b_{gate})"
+        for gate, symbol, role in (
+            ("f", "Γ_f", "forget"),
+            ("i", "Γ_i", "update"),
+            ("o", "Γ_o", "output"),
+        )
+    },
+    **{f"lstm_cell_forward/b{gate}-missing": f"the bias b_{gate} is missing" for gate in "fico"},
+    "lstm_cell_forward/output-gate-inside-tanh": "a⟨t⟩ looks like tanh(Γ_o ∘ c⟨t⟩)",
+    "lstm_forward/c0-is-a0": "c should be all 0",
+    "lstm_cell_backward/dc_prev-missing-path-through-a_next": "the path through a_next",
+    "lstm_cell_backward/dc_prev-through-update-gate": "your dc_prev is scaled by Γ_i",
+    "lstm_cell_backward/dc_prev-through-output-gate": "your dc_prev is scaled by Γ_o",
+    "lstm_cell_backward/dft-uses-c_next": "Γ_f's pre-activation",
+    "lstm_cell_backward/dit-uses-c_prev": "Γ_i's pre-activation",
+    "lstm_cell_backward/dot-without-tanh": "Γ_o's pre-activation",
+    "lstm_cell_backward/candidate-derivative-tanh-twice": "c̃⟨t⟩'s pre-activation",
+    "lstm_cell_backward/tanh-derivative-of-c-unsquashed": "the total gradient reaching c⟨t⟩",
+    "lstm_cell_backward/output-gate-term-missing": "every weight and bias gradient is right",
+    "lstm_backward/dWf-not-accumulated": "dWf is the one that does not match",
+}
+
+
+def test_every_expected_cause_names_a_catalogued_mistake():
+    assert set(CAUSES) <= {mistake.id for mistake in MISTAKES}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_a_catalogued_mistake_gives_one_fail_that_names_its_cause(mistake, capsys):
+    """One row FAILs with a cause; every other failing row says it follows from it."""
+    buggy = mistake_functions(SOURCE)[mistake.id]
+    with pytest.raises(PublicCheckFailed) as failure:
+        run_check(mistake.function, buggy)
+    failed = [o for o in failure.value.outcomes if o.status == "FAIL"]
+    causes = [o for o in failed if not o.follows]
+    table = capsys.readouterr().out
+    assert len(causes) == 1, table
+    assert not causes[0].detail.startswith("follows from"), table
+    assert all(o.detail.startswith("follows from ") for o in failed if o.follows), table
+    assert str(failure.value).startswith(f"{mistake.function} failed 1 public check(s)")
+    if mistake.id in CAUSES:
+        assert CAUSES[mistake.id] in causes[0].detail, table
+
+
+def test_a_failure_follows_from_one_above_only_through_what_it_uses(capsys):
+    def fails(found: tuple[str, ...] = ()):
+        def run():
+            raise CheckFailure("wrong", found)
+
+        return run
+
+    dependencies = Dependencies({"c": ("a",)}, {"a": "A", "b": "B"})
+    checks = [
+        Check("a is right", fails(("a",)), steps=("a", "b")),
+        Check("c is right", fails(), uses=("c",)),  # c is computed from a
+        Check("c's own step is right", fails(), steps=("c",)),  # whatever a is
+        Check("b is right", fails(), steps=("b",)),  # a was found wrong, not b
+        Check("undeclared", fails()),  # declares nothing: always its own cause
+    ]
+    with pytest.raises(PublicCheckFailed) as failure:
+        run_checks("f", checks, dependencies)
+    details = [(o.name, o.follows, o.detail) for o in failure.value.outcomes]
+    assert details == [
+        ("a is right", False, "wrong"),
+        ("c is right", True, "follows from A above"),
+        ("c's own step is right", False, "wrong"),
+        ("b is right", False, "wrong"),
+        ("undeclared", False, "wrong"),
+    ]
+    assert str(failure.value).startswith("f failed 4 public check(s) (1 more fail only")
+    assert "follows from A above" in capsys.readouterr().out
+
+
+def test_two_mistakes_give_two_causes():
+    """A missing b_f does not hide a missing tanh in a<t> = Γ_o ∘ tanh(c<t>): the check of
+    the output gate sets Γ_o and reads c<t> from the outputs, so Γ_f cannot explain it."""
+    cell = SOURCE.solutions["lstm_cell_forward"]
+    for find, replace in (
+        ("Wf @ concat + bf)", "Wf @ concat)"),
+        ("a_next = ot * np.tanh(c_next)", "a_next = ot * c_next"),
+    ):
+        cell = cell.replace(find, replace)
+    buggy = SOURCE.functions({"lstm_cell_forward": cell})["lstm_cell_forward"]
+    with pytest.raises(PublicCheckFailed) as failure:
+        run_check("lstm_cell_forward", buggy)
+    causes = [o.detail for o in failure.value.outcomes if o.status == "FAIL" and not o.follows]
+    assert len(causes) == 2
+    assert "the bias b_f is missing" in causes[0]
+    assert "squash the cell state with tanh" in causes[1]
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)

@@ -318,6 +318,59 @@ _LSTM_CELL_FORWARD = (
     ),
 )
 
+
+_GATE_NAMES = {
+    "f": ("ft", "Γ_f", "forget"),
+    "i": ("it", "Γ_i", "update"),
+    "o": ("ot", "Γ_o", "output"),
+}
+
+
+def _gate_with_tanh(gate: str) -> Mistake:
+    variable, symbol, role = _GATE_NAMES[gate]
+    return _m(
+        "lstm_cell_forward",
+        f"{role}-gate-tanh",
+        f"{variable} = sigmoid(",
+        f"{variable} = np.tanh(",
+        f"Your {role} gate {symbol} takes negative values: a gate is a fraction between 0 and "
+        f"1 of what it lets through, so it uses the sigmoid σ, not tanh: "
+        f"{symbol} = σ(W_{gate} [a⟨t−1⟩; x⟨t⟩] + b_{gate}).",
+    )
+
+
+def _bias_missing(gate: str) -> Mistake:
+    weight = f"W{gate} @ concat"
+    if gate == "c":
+        symbol, equation = "c̃⟨t⟩", "c̃⟨t⟩ = tanh(W_c [a⟨t−1⟩; x⟨t⟩] + b_c)"
+        what = "the candidate c̃⟨t⟩"
+    else:
+        _, symbol, role = _GATE_NAMES[gate]
+        equation = f"{symbol} = σ(W_{gate} [a⟨t−1⟩; x⟨t⟩] + b_{gate})"
+        what = f"the {role} gate {symbol}"
+    return _m(
+        "lstm_cell_forward",
+        f"b{gate}-missing",
+        f"{weight} + b{gate})",
+        f"{weight})",
+        f"{what[0].upper()}{what[1:]} is right only when b_{gate} = 0: the bias b_{gate} is "
+        f"missing from {equation}.",
+    )
+
+
+_LSTM_CELL_FORWARD_GATES = (
+    *(_gate_with_tanh(gate) for gate in "fio"),
+    *(_bias_missing(gate) for gate in "fico"),
+    _m(
+        "lstm_cell_forward",
+        "output-gate-inside-tanh",
+        "a_next = ot * np.tanh(c_next)",
+        "a_next = np.tanh(ot * c_next)",
+        "a⟨t⟩ = Γ_o ∘ tanh(c⟨t⟩): the output gate scales the squashed cell state; yours puts "
+        "Γ_o inside the tanh.",
+    ),
+)
+
 _LSTM_FORWARD = (
     _m(
         "lstm_forward",
@@ -468,6 +521,23 @@ _LSTM_CELL_BACKWARD = (
     ),
 )
 
+
+def _dc_prev_from(variable: str, symbol: str, role: str) -> Mistake:
+    return _m(
+        "lstm_cell_backward",
+        f"dc_prev-through-{role}-gate",
+        "dc_prev = dc * ft",
+        f"dc_prev = dc * {variable}",
+        f"Your dc_prev is scaled by the {role} gate {symbol}, but c⟨t−1⟩ enters "
+        "c⟨t⟩ = Γ_f ∘ c⟨t−1⟩ + Γ_i ∘ c̃⟨t⟩ only through the forget gate Γ_f.",
+    )
+
+
+_LSTM_CELL_BACKWARD_GATES = (
+    _dc_prev_from("it", "Γ_i", "update"),
+    _dc_prev_from("ot", "Γ_o", "output"),
+)
+
 _LSTM_BACKWARD = (
     _m(
         "lstm_backward",
@@ -534,7 +604,9 @@ MISTAKES: tuple[Mistake, ...] = (
     *_RNN_CELL_BACKWARD,
     *_RNN_BACKWARD,
     *_LSTM_CELL_FORWARD,
+    *_LSTM_CELL_FORWARD_GATES,
     *_LSTM_FORWARD,
     *_LSTM_CELL_BACKWARD,
+    *_LSTM_CELL_BACKWARD_GATES,
     *_LSTM_BACKWARD,
 )
