@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,19 +139,35 @@ def _choose(
 
 # ---- grading, in this process or in a pool ----
 
+Publish = Callable[[str, dict], None]
 _grader: Grader | None = None
+_publish: Publish | None = None
 
 
-def _init_worker(grader: Grader) -> None:
-    global _grader
-    _grader = grader
+def _init_worker(grader: Grader, publish: Publish | None) -> None:
+    global _grader, _publish
+    _grader, _publish = grader, publish
     grader.zygote()  # started now, while the other processes start too
 
 
-def grade_one(submission: Submission, grader: Grader | None = None) -> tuple[str, dict]:
+def grade_and_publish(submission: Submission) -> tuple[str, dict]:
+    """`grade_one` with this process's grader, then its `publish` of the result (a page
+    that cannot be written is noted for the instructor; the result is kept)."""
+    student, result = grade_one(submission, _grader)
+    if _publish is not None:
+        try:
+            _publish(student, result)
+        except Exception as error:  # noqa: BLE001  (a full disk must not lose the result)
+            result["needs_review"].append(
+                f"the feedback of this submission could not be written ({type(error).__name__}: "
+                f"{error}); grade again to write it"
+            )
+    return student, result
+
+
+def grade_one(submission: Submission, grader: Grader) -> tuple[str, dict]:
     """Grade one submission. Whatever was wrong with it as a whole goes, in plain words,
     to `error` (for the student) and `needs_review` (for the instructor)."""
-    grader = grader or _grader
     review = list(submission.review)
     if submission.notebook is None and not submission.candidates:
         return submission.student, ungradable(grader, "\n".join(review))
@@ -179,9 +195,22 @@ def grade_one(submission: Submission, grader: Grader | None = None) -> tuple[str
 
 
 def grade_class(
-    grader: Grader, submissions: list[Submission], jobs: int = 1, progress: bool = True
+    grader: Grader,
+    submissions: list[Submission],
+    jobs: int = 1,
+    progress: bool = True,
+    while_grading: Callable[[], object] | None = None,
+    publish: Publish | None = None,
+    on_result: Publish | None = None,
 ) -> dict[str, dict]:
-    """Grade every submission; return {student: result} sorted by student id."""
+    """Grade every submission; return {student: result} sorted by student id.
+
+    while_grading: called once grading has started and every grading process has been
+    forked (e.g. `autograder.preload.preload`, which starts a thread).
+    publish: called with each (student, result) by the process that graded it, right
+    after grading (writing that student's feedback, say: it runs in parallel).
+    on_result: called with each (student, result) in this process, as results come in.
+    """
     remove_stale_cgroups(find_layout())
     bar = tqdm(
         total=len(submissions),
@@ -193,19 +222,28 @@ def grade_class(
     results: dict[str, dict] = {}
     with bar:
         if jobs <= 1:
+            _init_worker(grader, publish)
+            if while_grading:
+                while_grading()
             for submission in submissions:
-                student, result = grade_one(submission, grader)
+                student, result = grade_and_publish(submission)
                 results[student] = result
+                if on_result:
+                    on_result(student, result)
                 bar.update()
         else:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(
-                jobs, mp_context=context, initializer=_init_worker, initargs=(grader,)
+                jobs, mp_context=context, initializer=_init_worker, initargs=(grader, publish)
             ) as pool:
-                futures = [pool.submit(grade_one, s) for s in submissions]
+                futures = [pool.submit(grade_and_publish, s) for s in submissions]
+                if while_grading:  # the pool forks all its processes at the first submit
+                    while_grading()
                 for future in as_completed(futures):
                     student, result = future.result()
                     results[student] = result
+                    if on_result:
+                        on_result(student, result)
                     bar.update()
     remove_pending()  # cgroups of this process's last workers
     remove_stale_cgroups(find_layout())  # and those the --jobs processes left

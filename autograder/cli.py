@@ -4,6 +4,7 @@ write the supporting files that carry earlier assignments' solutions."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -15,15 +16,16 @@ from autograder.borrowed import write_borrowed_modules
 from autograder.course_layout import CourseLayout
 from autograder.demo_class import build_demo_class
 from autograder.doctor import run_doctor
-from autograder.gradebook import record_in_gradebook
+from autograder.gradebook import GradebookRecorder
 from autograder.grading import Grader
+from autograder.preload import preload, skip_unused_iri_parser
 from autograder.reference import load_reference_source
 from autograder.report.class_summary import write_class_summary
-from autograder.report.feedback_html import write_feedback
+from autograder.report.feedback_html import write_feedback_page
 from autograder.report.nbgrader_layout import (
     copy_submission_files,
-    submission_timestamps,
-    write_autograded,
+    submission_timestamp,
+    write_autograded_notebook,
 )
 from autograder.results import class_results, earlier_results, write_results
 from autograder.sandbox.isolation import Isolation
@@ -86,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    skip_unused_iri_parser()
     if args.command == "doctor":
         return run_doctor()
     layout = CourseLayout(args.course.resolve()) if args.course else CourseLayout.discover()
@@ -161,38 +164,67 @@ def grade(
     except ValueError as error:
         print(error, file=sys.stderr)
         return 1
-    graded = class_results(
-        assignment, grade_class(grader, submissions, jobs=jobs, progress=progress)
-    )
-    # Merged: the students graded now replace their earlier results, no one else's.
-    results = class_results(assignment, {**earlier, **graded["students"]})
-    write_results(json_path, results)
     # Reports go beside the results file: results/<assignment>/ for the course's own;
     # <path without .json>/, with the feedback inside it, for results written elsewhere.
     reports = json_path.with_suffix("")
     feedback_root = layout.root if json_path == course_json.resolve() else reports
-    feedback = write_feedback(feedback_root, assignment, graded, file_name=f"{source.stem}.html")
-    for page in feedback:  # what `nbgrader release_feedback` needs beside each page
-        copy_submission_files(submitted / page.parent.parent.name / assignment, page.parent)
+    notebooks = {s.student: s.notebook for s in submissions if s.notebook is not None}
+
+    def publish(student: str, result: dict) -> None:
+        """One student's pages, written by the process that graded them."""
+        page = write_feedback_page(
+            feedback_root, assignment, student, result, f"{source.stem}.html"
+        )
+        # What `nbgrader release_feedback` needs beside the page.
+        copy_submission_files(submitted / student / assignment, page.parent)
+        if gradebook and student in notebooks:  # what the formgrader shows
+            write_autograded_notebook(
+                layout.root, submitted, assignment, student, notebooks[student], result
+            )
+
+    recorder = None
+    with contextlib.ExitStack() as stack:
+        on_result = None
+        if gradebook:
+            # As `nbgrader autograde` leaves it, so that the formgrader shows our grades;
+            # each student is recorded as their result comes in.
+            points = {name: grader.reference.points[name] for name in plugin.function_names}
+            recorder = stack.enter_context(
+                GradebookRecorder(layout.root, assignment, points, notebook=source.stem)
+            )
+
+            def on_result(student: str, result: dict) -> None:
+                stamp = submission_timestamp(submitted, assignment, student)
+                recorder.record(student, {**result, "timestamp": stamp})
+
+        graded = class_results(
+            assignment,
+            grade_class(
+                grader,
+                submissions,
+                jobs=jobs,
+                progress=progress,
+                while_grading=preload,
+                publish=publish,
+                on_result=on_result,
+            ),
+        )
+    # Merged: the students graded now replace their earlier results, no one else's.
+    results = class_results(assignment, {**earlier, **graded["students"]})
+    write_results(json_path, results)
     summary = write_class_summary(reports, results)
-    if gradebook:
-        # As `nbgrader autograde` leaves it, so that the formgrader shows our grades.
-        names = list(graded["students"])
-        stamps = submission_timestamps(submitted, assignment, names)
-        notebooks = {s.student: s.notebook for s in submissions if s.notebook is not None}
-        write_autograded(layout.root, submitted, assignment, notebooks, graded)
-        stamped = {s: {**r, "timestamp": stamps.get(s)} for s, r in graded["students"].items()}
-        record_in_gradebook(layout.root, class_results(assignment, stamped), notebook=source.stem)
     print_table(graded)
     kept = len(results["students"]) - len(graded["students"])
     print(f"\nresults: {json_path}" + (f" ({kept} earlier results kept)" if kept else ""))
-    print(f"feedback: {len(feedback)} pages under {feedback_root / 'feedback'}")
+    print(f"feedback: {len(graded['students'])} pages under {feedback_root / 'feedback'}")
     print(f"class summary: {', '.join(str(p) for p in summary.values())}")
     review = {s: r["needs_review"] for s, r in graded["students"].items() if r["needs_review"]}
     if review:
         print(f"\nneeds a human look ({len(review)}):")
         for student, reasons in review.items():
             print(f"  {student}: {'; '.join(reasons)}")
+    if recorder is not None:
+        recorder.check()  # after the results and reports: nothing else is held back
     return 0
 
 

@@ -42,36 +42,84 @@ def record_in_gradebook(
     """Set every student's auto scores in <course_root>/gradebook.db, one transaction each.
 
     notebook: the notebook's name without .ipynb (default: the assignment's name)."""
-    course_root = Path(course_root).resolve()
-    assignment: str = results["assignment"]
-    notebook = notebook or assignment
     students: dict[str, dict[str, Any]] = results["students"]
     max_scores = grade_cell_max_scores(students)
-    url = f"sqlite:///{course_root / 'gradebook.db'}"
-    with _open_gradebook(url, course_id(course_root)) as gb:
-        gb.update_or_create_assignment(assignment)
-        gb.update_or_create_notebook(notebook, assignment)
-        for function, max_score in max_scores.items():
+    with GradebookRecorder(course_root, results["assignment"], max_scores, notebook) as recorder:
+        recorder.open()  # the assignment's structure, even for no students
+        for student_id in sorted(students):
+            recorder.record(student_id, students[student_id])
+    recorder.check()
+
+
+class GradebookRecorder:
+    """Records students one at a time, as their results come in (a context manager).
+
+    The gradebook is opened, and the assignment's structure made, by `open` or at the
+    first student (importing nbgrader takes a second or two: not before grading starts).
+    One student's failure does not stop the others: `check`, once done, raises
+    GradebookError listing every student not recorded (left as they were).
+    max_scores: {function: max_score}, the grade cells `test_<function>`.
+    """
+
+    def __init__(
+        self,
+        course_root: Path,
+        assignment: str,
+        max_scores: dict[str, float],
+        notebook: str | None = None,
+    ) -> None:
+        self.course_root = Path(course_root).resolve()
+        self.assignment = assignment
+        self.notebook = notebook or assignment
+        self.max_scores = max_scores
+        self.gradebook: Gradebook | None = None
+        self.failures: dict[str, Exception] = {}
+
+    def open(self) -> Gradebook:
+        if self.gradebook is not None:
+            return self.gradebook
+        url = f"sqlite:///{self.course_root / 'gradebook.db'}"
+        gb = _open_gradebook(url, course_id(self.course_root))
+        gb.update_or_create_assignment(self.assignment)
+        gb.update_or_create_notebook(self.notebook, self.assignment)
+        for function, max_score in self.max_scores.items():
             gb.update_or_create_grade_cell(
                 grade_cell_name(function),
-                notebook,
-                assignment,
+                self.notebook,
+                self.assignment,
                 max_score=max_score,
                 cell_type="code",
             )
-        failures: dict[str, Exception] = {}
-        for student_id in sorted(students):
-            try:
-                _record_student(
-                    gb.db, assignment, notebook, student_id, students[student_id], list(max_scores)
-                )
-            except Exception as exc:  # one student's failure must not stop the others
-                failures[student_id] = exc
-    if failures:
-        listing = "; ".join(f"{sid}: {exc}" for sid, exc in failures.items())
-        raise GradebookError(
-            f"{len(failures)} student(s) not recorded (left as they were): {listing}"
-        ) from next(iter(failures.values()))
+        self.gradebook = gb
+        return gb
+
+    def record(self, student_id: str, result: dict[str, Any]) -> None:
+        try:
+            _record_student(
+                self.open().db,
+                self.assignment,
+                self.notebook,
+                student_id,
+                result,
+                list(self.max_scores),
+            )
+        except Exception as exc:  # one student's failure must not stop the others
+            self.failures[student_id] = exc
+
+    def __enter__(self) -> GradebookRecorder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.gradebook is not None:
+            self.gradebook.close()
+
+    def check(self) -> None:
+        """Raise GradebookError if any student could not be recorded."""
+        if self.failures:
+            listing = "; ".join(f"{sid}: {error}" for sid, error in self.failures.items())
+            raise GradebookError(
+                f"{len(self.failures)} student(s) not recorded (left as they were): {listing}"
+            ) from next(iter(self.failures.values()))
 
 
 def grade_cell_name(function: str) -> str:

@@ -139,14 +139,30 @@ def write_feedback(
     students: dict[str, dict[str, Any]] = results["students"]
     for student_id in students:
         _check_folder_name(student_id, "student id")
-    _check_folder_name(assignment, "assignment")
-    _check_folder_name(file_name, "file name")
-    written = []
-    for student_id in sorted(students):
-        page = render_feedback(assignment, student_id, students[student_id])
-        path = Path(course_root) / "feedback" / student_id / assignment / file_name
-        written.append(write_text_atomic(path, page))
-    return written
+    return [
+        write_feedback_page(course_root, assignment, student_id, students[student_id], file_name)
+        for student_id in sorted(students)
+    ]
+
+
+def write_feedback_page(
+    course_root: Path,
+    assignment: str,
+    student_id: str,
+    result: dict[str, Any],
+    file_name: str = FEEDBACK_FILE,
+) -> Path:
+    """Write feedback/<student>/<assignment>/<file_name> for one student, atomically."""
+    for name, what in (
+        (student_id, "student id"),
+        (assignment, "assignment"),
+        (file_name, "file name"),
+    ):
+        _check_folder_name(name, what)
+    page = render_feedback(assignment, student_id, result)
+    return write_text_atomic(
+        Path(course_root) / "feedback" / student_id / assignment / file_name, page
+    )
 
 
 def _score_table(functions: dict[str, dict[str, Any]]) -> list[str]:

@@ -6,7 +6,7 @@
   there. So for every graded student `write_autograded` writes, atomically, the submitted
   notebook with each autograder test cell's output replaced by the table of our checks
   (score, every check and its message), with `timestamp.txt` beside it;
-  `submission_timestamps` gives the timestamps the gradebook must record.
+  `submission_timestamp` gives the timestamp the gradebook must record.
 - `nbgrader release_feedback` sends `feedback/<student>/<assignment>/<notebook>.html`
   and needs the submission's `timestamp.txt` and `submission_secret.txt` beside it:
   `copy_submission_files` puts them there.
@@ -27,22 +27,20 @@ TIMESTAMP_FILE = "timestamp.txt"
 SECRET_FILE = "submission_secret.txt"
 
 
-def submission_timestamps(submitted: Path, assignment: str, students: list[str]) -> dict[str, str]:
-    """student -> the text of submitted/<student>/<assignment>/timestamp.txt, where present
-    and readable as nbgrader's timestamp."""
+def submission_timestamp(submitted: Path, assignment: str, student: str) -> str | None:
+    """The text of submitted/<student>/<assignment>/timestamp.txt, where present and
+    readable as nbgrader's timestamp."""
     from nbgrader.utils import parse_utc  # nbgrader is slow to import: only when needed
 
-    found = {}
-    for student in students:
-        path = submitted / student / assignment / TIMESTAMP_FILE
-        if path.is_file() and not path.is_symlink() and path.stat().st_size < 200:
-            text = path.read_text(errors="replace").strip()
-            try:
-                parse_utc(text)
-            except (ValueError, OverflowError):
-                continue
-            found[student] = text
-    return found
+    path = submitted / student / assignment / TIMESTAMP_FILE
+    if not path.is_file() or path.is_symlink() or path.stat().st_size >= 200:
+        return None
+    text = path.read_text(errors="replace").strip()
+    try:
+        parse_utc(text)
+    except (ValueError, OverflowError):
+        return None
+    return text
 
 
 def checks_table(function: str, result: dict[str, Any]) -> str:
@@ -63,31 +61,47 @@ def write_autograded(
 ) -> list[Path]:
     """Write autograded/<student>/<assignment>/<notebook> for every student of `results`
     whose notebook (in `notebooks`) can be read as JSON; returns the paths written."""
-    written = []
-    for student, result in results["students"].items():
-        source = notebooks.get(student)
-        if source is None or source.stat().st_size > MAX_NOTEBOOK_BYTES:
-            continue  # none, or mostly outputs: its result says so
-        try:
-            notebook = json.loads(source.read_text(encoding="utf-8"))
-            cells = notebook["cells"] if isinstance(notebook, dict) else None
-        except (OSError, UnicodeDecodeError, ValueError, KeyError):
-            cells = None
-        if not isinstance(cells, list):
-            continue  # a damaged notebook: its result says so; the formgrader cannot show it
-        tables = {
-            test_cell_id(function): checks_table(function, function_result)
-            for function, function_result in result["functions"].items()
-        }
-        for cell in cells:
-            grade_id = _grade_id(cell)
-            if grade_id in tables:
-                output = {"output_type": "stream", "name": "stdout", "text": tables[grade_id]}
-                cell["outputs"] = [output]
-        folder = course_root / "autograded" / student / assignment
-        written.append(write_text_atomic(folder / source.name, json.dumps(notebook, indent=1)))
-        copy_submission_files(submitted / student / assignment, folder, (TIMESTAMP_FILE,))
-    return written
+    written = (
+        write_autograded_notebook(course_root, submitted, assignment, student, source, result)
+        for student, result in results["students"].items()
+        if (source := notebooks.get(student)) is not None
+    )
+    return [path for path in written if path is not None]
+
+
+def write_autograded_notebook(
+    course_root: Path,
+    submitted: Path,
+    assignment: str,
+    student: str,
+    source: Path,
+    result: dict[str, Any],
+) -> Path | None:
+    """Write one student's autograded notebook (see the module docstring) and copy its
+    timestamp.txt beside it; None if the notebook cannot be read as JSON."""
+    if source.stat().st_size > MAX_NOTEBOOK_BYTES:
+        return None  # mostly outputs: its result says so
+    try:
+        notebook = json.loads(source.read_text(encoding="utf-8"))
+        cells = notebook["cells"] if isinstance(notebook, dict) else None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError):
+        cells = None
+    if not isinstance(cells, list):
+        return None  # a damaged notebook: its result says so; the formgrader cannot show it
+    tables = {
+        test_cell_id(function): checks_table(function, function_result)
+        for function, function_result in result["functions"].items()
+    }
+    for cell in cells:
+        grade_id = _grade_id(cell)
+        if grade_id in tables:
+            output = {"output_type": "stream", "name": "stdout", "text": tables[grade_id]}
+            cell["outputs"] = [output]
+    folder = course_root / "autograded" / student / assignment
+    # Without indentation: json's fast encoder (nbgrader and Jupyter read either).
+    path = write_text_atomic(folder / source.name, json.dumps(notebook))
+    copy_submission_files(submitted / student / assignment, folder, (TIMESTAMP_FILE,))
+    return path
 
 
 def copy_submission_files(

@@ -113,3 +113,20 @@ def test_an_unreadable_results_file_is_not_overwritten(course, capsys):
     assert grade(course, "--student", "s1") == 1
     assert results_json.read_text() == '{"assignment": "rnn_step_by_step", "students": '
     assert "move it away" in capsys.readouterr().err
+
+
+def test_a_feedback_page_that_cannot_be_written_loses_no_result(course):
+    """The page is written by the grading process right after grading; a failure there
+    is noted for the instructor and the result is still recorded."""
+    blocked = course / "feedback" / "s2" / ASSIGNMENT
+    shutil.rmtree(blocked)
+    blocked.write_text("a file where the page's folder should be")
+    assert grade(course) == 0
+    graded = results(course / "results" / f"{ASSIGNMENT}.json")
+    assert set(graded) == set(STUDENTS)
+    assert graded["s2"]["score"] == 100
+    assert any(
+        "feedback of this submission could not be written" in note
+        for note in graded["s2"]["needs_review"]
+    )
+    assert not graded["s1"]["needs_review"]
