@@ -128,8 +128,15 @@ def plot_gradient_flow(
     ValueError if a function returns something of the wrong shape.
     """
     rnn, lstm, forget = gradient_ratios(
-        rnn_forward, rnn_backward, lstm_forward, lstm_backward,
-        n_x=n_x, n_a=n_a, m=m, T_x=T_x, seed=seed,
+        rnn_forward,
+        rnn_backward,
+        lstm_forward,
+        lstm_backward,
+        n_x=n_x,
+        n_a=n_a,
+        m=m,
+        T_x=T_x,
+        seed=seed,
     )
     return _draw(rnn, lstm, forget, T_x)
 
@@ -192,9 +199,7 @@ def per_step_factor(ratios: np.ndarray) -> float:
     return float((ratios[0] / ratios[-1]) ** (1 / (len(ratios) - 1)))
 
 
-def _draw(
-    rnn: np.ndarray, lstm: np.ndarray | None, forget: float | None, T_x: int
-) -> Figure:
+def _draw(rnn: np.ndarray, lstm: np.ndarray | None, forget: float | None, T_x: int) -> Figure:
     """The figure: rnn and lstm are relative gradient norms for t = 1..T_x, shape (T_x,)."""
     steps = np.arange(1, T_x + 1)
     fig, ax = plt.subplots(figsize=(9.0, 5.4), layout="constrained")
@@ -239,7 +244,8 @@ def _draw(
         gate = rf"$\Gamma_f$ (mean here {forget:.2f})" if forget is not None else r"$\Gamma_f$"
         lines += [
             rf"$\bullet$ LSTM: along $c$ only multiplied by {gate}: no matrix, no tanh;",
-            rf"   with the path through $a$, $\times${per_step_factor(lstm):.2f} per step on average.",
+            rf"   with the path through $a$, $\times${per_step_factor(lstm):.2f} per step"
+            " on average.",
         ]
     ax.text(
         0.97,

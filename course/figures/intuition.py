@@ -96,7 +96,9 @@ def plot_one_bit_memory(
     rnn_parameters, lstm_parameters = one_bit_parameters()
     x = one_bit_inputs(bit, T_x, seed)
     a0 = np.zeros((1, 1))
-    rnn_result = call_student(rnn_forward, "rnn_forward", figure, x.copy(), a0.copy(), rnn_parameters)
+    rnn_result = call_student(
+        rnn_forward, "rnn_forward", figure, x.copy(), a0.copy(), rnn_parameters
+    )
     _caches(rnn_result, "rnn_forward", 3)
     lstm_result = call_student(
         lstm_forward, "lstm_forward", figure, x.copy(), a0.copy(), lstm_parameters
@@ -236,10 +238,24 @@ def explore_gradients(
     fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 5.2), layout="constrained")
     plt.close(fig)
     steps = np.arange(1, T_x + 1)
-    left.semilogy(steps, rnn, "o-", color=RNN_COLOR, markersize=4, linewidth=2,
-                  label=rf"RNN, $\rho(W_{{aa}}) = {spectral_radius:g}$")
-    left.semilogy(steps, lstm, "s-", color=LSTM_COLOR, markersize=4, linewidth=2,
-                  label=rf"LSTM, $b_f = {forget_bias:g}$ (mean $\Gamma_f$ {forget or 0:.2f})")
+    left.semilogy(
+        steps,
+        rnn,
+        "o-",
+        color=RNN_COLOR,
+        markersize=4,
+        linewidth=2,
+        label=rf"RNN, $\rho(W_{{aa}}) = {spectral_radius:g}$",
+    )
+    left.semilogy(
+        steps,
+        lstm,
+        "s-",
+        color=LSTM_COLOR,
+        markersize=4,
+        linewidth=2,
+        label=rf"LSTM, $b_f = {forget_bias:g}$ (mean $\Gamma_f$ {forget or 0:.2f})",
+    )
     left.axhline(1.0, color="#999999", linewidth=1)
     left.set_xlabel(r"time step $t$", fontsize=11)
     left.set_ylabel(r"$\|dx^{\langle t\rangle}\| / \|dx^{\langle T_x\rangle}\|$ (log)", fontsize=11)
@@ -253,8 +269,14 @@ def explore_gradients(
     left.grid(True, alpha=0.3)
 
     right.loglog(SWEEP, norms, "o-", color=RNN_COLOR, linewidth=2, label=r"$\|dW_{aa}\|$")
-    right.loglog(SWEEP, clipped, "--", color="#1a1a1a", linewidth=2,
-                 label=f"after clipping to $\\pm${clip_value:g}")
+    right.loglog(
+        SWEEP,
+        clipped,
+        "--",
+        color="#1a1a1a",
+        linewidth=2,
+        label=f"after clipping to $\\pm${clip_value:g}",
+    )
     right.axvline(spectral_radius, color="#555555", linestyle=":", linewidth=1.5)
     right.set_xticks([0.5, 1, 2, 4, 8], ["0.5", "1", "2", "4", "8"])
     right.xaxis.set_minor_formatter(NullFormatter())
@@ -272,9 +294,7 @@ def explore_gradients(
     return fig
 
 
-def with_sliders(
-    plot: Callable[..., Figure], **ranges: tuple[float, float, float, float]
-) -> Any:
+def with_sliders(plot: Callable[..., Figure], **ranges: tuple[float, float, float, float]) -> Any:
     """`plot` with a slider per keyword argument, each given as (low, high, step, start).
 
     Where ipywidgets is installed, JupyterLab shows the sliders and redraws the figure
@@ -291,4 +311,8 @@ def with_sliders(
         )
         for name, (low, high, step, start) in ranges.items()
     }
-    return ipywidgets.interact(plot, **sliders)
+
+    def redraw(**values: float) -> Figure:  # a plain function: interact cannot read a partial
+        return plot(**values)
+
+    return ipywidgets.interact(redraw, **sliders)

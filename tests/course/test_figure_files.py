@@ -53,7 +53,9 @@ def test_export_is_deterministic(tmp_path: Path) -> None:
 
 def test_no_stray_svg_in_the_figures_folder() -> None:
     shipped = {p.stem for p in FIGURES.glob("*.svg")}
-    assert shipped == set(export.DIAGRAMS), f"not made by export.py: {shipped - set(export.DIAGRAMS)}"
+    assert shipped == set(export.DIAGRAMS), (
+        f"not made by export.py: {shipped - set(export.DIAGRAMS)}"
+    )
 
 
 def _markdown_images() -> list[str]:
