@@ -75,8 +75,8 @@ EXPECTED_LABELS: dict[str, list[str]] = {
         "dxt",
     ],
     "draw_rnn_backward": [
-        r"da^{\langle1\rangle}",
-        r"da^{\langleT_x\rangle}",
+        r"da_{out}^{\langle1\rangle}",
+        r"da_{out}^{\langleT_x\rangle}",
         "da_{prev}",
         r"dx^{\langle1\rangle}",
         r"dx^{\langleT_x\rangle}",
