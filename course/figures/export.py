@@ -42,10 +42,10 @@ DIAGRAMS: dict[str, Callable[[], Figure]] = {
 }
 
 # The width, in CSS px, of a markdown cell's content in JupyterLab 4 in a 1280 px wide
-# browser window with the left side panel (file browser) closed: 1280 px less the two
-# side bars, the cell prompt column and paddings. Measured in headless Chromium (see
-# CHANGELOG.md); with the file browser open it is about 840 px, and the widest diagrams
-# are then shrunk by up to 0.77.
+# browser window with the left side panel (file browser) closed. Measured in JupyterLab
+# 4.6 in headless Chromium at 1280 x 900: the content is 840 px wide with the file
+# browser open, which takes 250 px. With it open, the widest diagrams (10.8 and 11.4
+# inches, 1037 and 1094 px) are shrunk to 0.81 and 0.77 of their size.
 DISPLAY_WIDTH_PX = 1090
 CSS_PX_PER_INCH = 96
 

@@ -135,7 +135,7 @@ def plot_one_bit_memory(
         f"Remember one bit ({bit:+d}, written at $t = 1$) through {T_x - 1} steps of noise",
         fontsize=12.5,
     )
-    top.legend(loc="center right", fontsize=10.5)
+    top.legend(loc="center left", fontsize=10.5)
     top.annotate(
         f"at $t = {T_x}$: LSTM {lstm_p[-1]:.2f}, RNN {rnn_p[-1]:.2f} (0.50 = a coin flip)",
         xy=(0.02, 0.25 if bit > 0 else 0.75),
@@ -298,7 +298,8 @@ def with_sliders(plot: Callable[..., Figure], **ranges: tuple[float, float, floa
     """`plot` with a slider per keyword argument, each given as (low, high, step, start).
 
     Where ipywidgets is installed, JupyterLab shows the sliders and redraws the figure
-    when one moves. Without ipywidgets this draws `plot` once, with the start values.
+    when one moves (and this returns None). Without ipywidgets this returns `plot` drawn
+    once, with the start values.
     """
     try:
         import ipywidgets
@@ -315,4 +316,5 @@ def with_sliders(plot: Callable[..., Figure], **ranges: tuple[float, float, floa
     def redraw(**values: float) -> Figure:  # a plain function: interact cannot read a partial
         return plot(**values)
 
-    return ipywidgets.interact(redraw, **sliders)
+    ipywidgets.interact(redraw, **sliders)  # shows the sliders and the figure
+    return None
