@@ -4,6 +4,7 @@ Each function returns a matplotlib Figure (a notebook displays it when a cell re
 """
 
 from course.figures.gradient_flow import plot_gradient_flow
+from course.figures.intuition import explore_gradients, plot_one_bit_memory, with_sliders
 from course.figures.language_model import (
     plot_batch,
     plot_clipping,
@@ -34,6 +35,9 @@ __all__ = [
     "draw_lstm_forward",
     "draw_lstm_cell_backward",
     "plot_gradient_flow",
+    "plot_one_bit_memory",
+    "explore_gradients",
+    "with_sliders",
     # Assignment 2: plots of the data and training runs they are given.
     "plot_name_lengths",
     "plot_batch",

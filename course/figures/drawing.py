@@ -45,7 +45,7 @@ PANEL_EDGE = "#c8c8c8"
 TITLE_SIZE = 14
 LABEL_SIZE = 12
 TEXT_SIZE = 11
-SMALL_SIZE = 9.5  # the smallest text any course figure uses
+SMALL_SIZE = 10.5  # the smallest text any course figure uses (10 pt on screen: export.py)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from course.figures.student_code import call_student
+
 RNN_COLOR = "#d55e00"  # Okabe-Ito vermillion and blue: distinguishable by colour-blind readers
 LSTM_COLOR = "#0072b2"
 
@@ -23,13 +25,17 @@ N_Y = 2  # the outputs play no part in dx; any n_y would do
 
 
 def _sample_parameters(
-    rng: np.random.Generator, n_x: int, n_a: int
+    rng: np.random.Generator,
+    n_x: int,
+    n_a: int,
+    spectral_radius: float = SPECTRAL_RADIUS,
+    forget_bias: float = FORGET_BIAS,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Scaled random parameters for the RNN and the LSTM (see plot_gradient_flow)."""
     q, _ = np.linalg.qr(rng.standard_normal((n_a, n_a)))
     rnn = {
         "Wax": INPUT_SCALE * rng.standard_normal((n_a, n_x)) / np.sqrt(n_x),
-        "Waa": SPECTRAL_RADIUS * q,  # orthogonal q: every eigenvalue has modulus 0.9
+        "Waa": spectral_radius * q,  # orthogonal q: every eigenvalue has this modulus
         "Wya": rng.standard_normal((N_Y, n_a)) / np.sqrt(n_a),
         "ba": np.zeros((n_a, 1)),
         "by": np.zeros((N_Y, 1)),
@@ -38,21 +44,16 @@ def _sample_parameters(
     for gate in "fico":
         lstm[f"W{gate}"] = INPUT_SCALE * rng.standard_normal((n_a, n_a + n_x)) / np.sqrt(n_a + n_x)
         lstm[f"b{gate}"] = np.zeros((n_a, 1))
-    lstm["bf"] += FORGET_BIAS
+    lstm["bf"] += forget_bias
     lstm["Wy"] = rng.standard_normal((N_Y, n_a)) / np.sqrt(n_a)
     lstm["by"] = np.zeros((N_Y, 1))
     return rnn, lstm
 
 
 def _call(function: Callable[..., Any], role: str, *args: Any) -> Any:
-    """Call the student's `function`, turning "not written yet" into a clear message."""
-    try:
-        return function(*args)
-    except NotImplementedError as err:
-        raise NotImplementedError(
-            f"plot_gradient_flow needs your {role}: it still raises NotImplementedError. "
-            f"Implement {role} (and pass its checks) first."
-        ) from err
+    """Call the student's `function`, turning "not written yet" into a one-line message
+    that names the function that actually raised (which may be one that `role` calls)."""
+    return call_student(function, role, "plot_gradient_flow", *args)
 
 
 def _caches(result: Any, role: str, n_outputs: int) -> Any:
@@ -93,8 +94,8 @@ def _relative_norms(gradients: Any, role: str, shape: tuple[int, int, int]) -> n
 def plot_gradient_flow(
     rnn_forward: Callable[..., Any],
     rnn_backward: Callable[..., Any],
-    lstm_forward: Callable[..., Any],
-    lstm_backward: Callable[..., Any],
+    lstm_forward: Callable[..., Any] | None = None,
+    lstm_backward: Callable[..., Any] | None = None,
     *,
     n_x: int = 3,
     n_a: int = 8,
@@ -105,29 +106,63 @@ def plot_gradient_flow(
     """Plot how much of a gradient at the last step reaches each earlier step, RNN vs LSTM.
 
     Pass your own functions: rnn_forward(x, a0, parameters) -> (a, y_pred, caches),
-    rnn_backward(da, caches) -> dict with "dx", lstm_forward(x, a0, parameters) ->
-    (a, y, c, caches) and lstm_backward(da, caches) -> dict with "dx".
+    rnn_backward(da, caches) -> dict with "dx", and, once you have them,
+    lstm_forward(x, a0, parameters) -> (a, y, c, caches) and lstm_backward(da, caches)
+    -> dict with "dx". Without the LSTM functions only the RNN's curve is drawn.
 
     The set-up (float64, seeded by `seed`):
     - x (n_x, m, T_x) standard normal; a0 (n_a, m) zeros (both models start at rest);
     - da (n_a, m, T_x): zero except da[:, :, T_x-1], standard normal. The loss speaks
-      only at the last step, so dx⟨t⟩ is exactly what is left of it T_x - t steps back;
+      only at the last step, so dx<t> is exactly what is left of it T_x - t steps back;
     - RNN: W_aa = 0.9 Q with Q a random orthogonal matrix, so its spectral radius (and
-      norm) is 0.9 < 1; W_ax has scale 0.5/sqrt(n_x); biases 0. With spectral radius
-      above 1 the same RNN's gradients could explode instead;
+      norm) is 0.9 < 1; W_ax has scale 0.5/sqrt(n_x); biases 0;
     - LSTM: every W (n_a, n_a + n_x) has scale 0.5/sqrt(n_a + n_x); b_f = 2, so the
-      forget gates start near σ(2) ≈ 0.88 (mostly remembering, as LSTMs are often
-      initialised); the other biases are 0. With b_f = 0 the LSTM forgets faster too.
+      forget gates start near sigma(2) = 0.88 (mostly remembering, as LSTMs are often
+      initialised); the other biases are 0.
 
-    The y-axis (log scale) shows ‖dx⟨t⟩‖ / ‖dx⟨T_x⟩‖, the Frobenius norm over the
-    (n_x, m) slice at step t, relative to the last step, so both curves start at 1.
+    The y-axis (log scale) shows ||dx<t>|| / ||dx<T_x>||, the Frobenius norm over the
+    (n_x, m) slice at step t, relative to the last step, so the curves start at 1. The
+    box in the corner gives the factor by which each curve shrinks per step back,
+    measured on the plotted curve, and the mean forget gate of the LSTM run.
     Raises NotImplementedError naming the function that is still a stub, and
     ValueError if a function returns something of the wrong shape.
     """
+    rnn, lstm, forget = gradient_ratios(
+        rnn_forward,
+        rnn_backward,
+        lstm_forward,
+        lstm_backward,
+        n_x=n_x,
+        n_a=n_a,
+        m=m,
+        T_x=T_x,
+        seed=seed,
+    )
+    return _draw(rnn, lstm, forget, T_x)
+
+
+def gradient_ratios(
+    rnn_forward: Callable[..., Any],
+    rnn_backward: Callable[..., Any],
+    lstm_forward: Callable[..., Any] | None = None,
+    lstm_backward: Callable[..., Any] | None = None,
+    *,
+    n_x: int = 3,
+    n_a: int = 8,
+    m: int = 4,
+    T_x: int = 30,
+    seed: int = 0,
+    spectral_radius: float = SPECTRAL_RADIUS,
+    forget_bias: float = FORGET_BIAS,
+) -> tuple[np.ndarray, np.ndarray | None, float | None]:
+    """||dx<t>|| / ||dx<T_x>|| for t = 1..T_x for the RNN and (if given) the LSTM, and
+    the LSTM's mean forget gate; the set-up of plot_gradient_flow."""
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n_x, m, T_x))
     a0 = np.zeros((n_a, m))
-    rnn_parameters, lstm_parameters = _sample_parameters(rng, n_x, n_a)
+    rnn_parameters, lstm_parameters = _sample_parameters(
+        rng, n_x, n_a, spectral_radius, forget_bias
+    )
     da = np.zeros((n_a, m, T_x))
     da[:, :, T_x - 1] = rng.standard_normal((n_a, m))
 
@@ -138,22 +173,42 @@ def plot_gradient_flow(
     rnn = _relative_norms(
         _call(rnn_backward, "rnn_backward", da.copy(), rnn_caches), "rnn_backward", shape
     )
+    if lstm_forward is None or lstm_backward is None:
+        return rnn, None, None
     lstm_caches = _caches(
         _call(lstm_forward, "lstm_forward", x.copy(), a0.copy(), lstm_parameters), "lstm_forward", 4
     )
     lstm = _relative_norms(
         _call(lstm_backward, "lstm_backward", da.copy(), lstm_caches), "lstm_backward", shape
     )
-    return _draw(rnn, lstm, T_x)
+    return rnn, lstm, _mean_forget_gate(lstm_caches)
 
 
-def _draw(rnn: np.ndarray, lstm: np.ndarray, T_x: int) -> Figure:
+def _mean_forget_gate(caches: Any) -> float | None:
+    """The mean of the forget gates ft (cache[4] of each cell cache), if the caches hold them."""
+    try:
+        gates = np.array([np.asarray(cache[4], dtype=float) for cache in caches[0]])
+    except (TypeError, IndexError, ValueError):
+        return None
+    return float(gates.mean()) if gates.size and np.all((gates >= 0) & (gates <= 1)) else None
+
+
+def per_step_factor(ratios: np.ndarray) -> float:
+    """The factor by which a curve of relative norms changes per step back, on average:
+    the geometric mean over the steps, (ratios[0] / ratios[-1]) ** (1 / (T_x - 1))."""
+    return float((ratios[0] / ratios[-1]) ** (1 / (len(ratios) - 1)))
+
+
+def _draw(rnn: np.ndarray, lstm: np.ndarray | None, forget: float | None, T_x: int) -> Figure:
     """The figure: rnn and lstm are relative gradient norms for t = 1..T_x, shape (T_x,)."""
     steps = np.arange(1, T_x + 1)
     fig, ax = plt.subplots(figsize=(9.0, 5.4), layout="constrained")
     plt.close(fig)
-    ax.semilogy(steps, rnn, "o-", color=RNN_COLOR, markersize=4, linewidth=2, label="RNN")
-    ax.semilogy(steps, lstm, "s-", color=LSTM_COLOR, markersize=4, linewidth=2, label="LSTM")
+    curves = [(rnn, RNN_COLOR, "RNN", "o-")]
+    if lstm is not None:
+        curves.append((lstm, LSTM_COLOR, "LSTM", "s-"))
+    for values, color, name, style in curves:
+        ax.semilogy(steps, values, style, color=color, markersize=4, linewidth=2, label=name)
     ax.set_title(
         rf"Vanishing gradients: how much of the gradient at step $T_x = {T_x}$ reaches step $t$",
         fontsize=12.5,
@@ -167,32 +222,35 @@ def _draw(rnn: np.ndarray, lstm: np.ndarray, T_x: int) -> Figure:
     ax.grid(True, which="major", axis="both", alpha=0.3)
     ax.legend(loc="upper left", fontsize=10.5, frameon=True)
 
-    low = min(rnn.min(), lstm.min())
-    ax.set_ylim(low / 6, max(1.0, rnn.max(), lstm.max()) * 2.5)
-    for values, color, name, dy in ((rnn, RNN_COLOR, "RNN", -14), (lstm, LSTM_COLOR, "LSTM", -14)):
+    every = np.concatenate([values for values, *_ in curves])
+    ax.set_ylim(every.min() / 6, max(1.0, every.max()) * 2.5)
+    for values, color, name, *_ in curves:
         ax.annotate(
             f"{name} at $t = 1$: {_readable(values[0])}",
             xy=(1, values[0]),
-            xytext=(10, dy),
+            xytext=(10, -14),
             textcoords="offset points",
             va="center",
             fontsize=10,
             color=color,
         )
+    lines = [
+        r"Only step $T_x$ gets a gradient from the loss. Each step back:",
+        r"$\bullet$ RNN: multiplied by $1 - (a^{\langle t\rangle})^2 \leq 1$ and by $W_{aa}^T$"
+        rf" (norm {SPECTRAL_RADIUS:g}):",
+        rf"   here $\times${per_step_factor(rnn):.2f} per step on average: it vanishes.",
+    ]
+    if lstm is not None:
+        gate = rf"$\Gamma_f$ (mean here {forget:.2f})" if forget is not None else r"$\Gamma_f$"
+        lines += [
+            rf"$\bullet$ LSTM: along $c$ only multiplied by {gate}: no matrix, no tanh;",
+            rf"   with the path through $a$, $\times${per_step_factor(lstm):.2f} per step"
+            " on average.",
+        ]
     ax.text(
         0.97,
         0.05,
-        r"Only step $T_x$ gets a gradient from the loss. Each step back:"
-        "\n"
-        r"$\bullet$ RNN: it is multiplied by $1 - (a^{\langle t\rangle})^2 \leq 1$"
-        r" and by $W_{aa}^T$"
-        "\n"
-        r"   (norm 0.9), so it shrinks geometrically: it vanishes;"
-        "\n"
-        rf"$\bullet$ LSTM: along the cell state it is only multiplied by"
-        "\n"
-        rf"   $\Gamma_f \approx \sigma(b_f) = \sigma({FORGET_BIAS:g}) \approx 0.88$:"
-        " no matrix, no tanh.",
+        "\n".join(lines),
         transform=ax.transAxes,
         ha="right",
         va="bottom",
@@ -204,7 +262,7 @@ def _draw(rnn: np.ndarray, lstm: np.ndarray, T_x: int) -> Figure:
 
 
 def _readable(value: float) -> str:
-    """0.09 as "0.09", 2.1e-05 as a mathtext 2×10⁻⁵."""
+    """0.09 as "0.09", 2.1e-05 as a mathtext 2x10^-5."""
     if value >= 0.01:
         return f"{value:.2f}"
     mantissa, exponent = f"{value:.0e}".split("e")

@@ -292,8 +292,8 @@ def draw_lstm_forward() -> Figure:
     return fig
 
 
-A_COLS = r"[{:},\,{:}n_a]"  # numpy's W[:, :n_a]: the columns that multiply a⟨t-1⟩
-X_COLS = r"[{:},\,n_a{:}]"  # numpy's W[:, n_a:]: the columns that multiply x⟨t⟩
+A_COLS = r"^{a}"  # W^a: the first n_a columns of W, the ones that multiply a⟨t-1⟩
+X_COLS = r"^{x}"  # W^x: the last n_x columns of W, the ones that multiply x⟨t⟩
 
 
 def draw_lstm_cell_backward() -> Figure:
@@ -301,8 +301,8 @@ def draw_lstm_cell_backward() -> Figure:
 
     da_next and dc_next enter from the right; dc = dc_next + the part of da_next that
     reaches c⟨t⟩ through tanh; dc flows on to dc_prev (through Γ_f) and into the gates;
-    each gate's gradient dΓ goes back through its W to da_prev (columns W[:, :n_a]) and
-    dx⟨t⟩ (columns W[:, n_a:]). The forward wiring is grey; the equations are underneath.
+    each gate's pre-activation gradient dz goes back through its W to da_prev (columns W^a)
+    and dx⟨t⟩ (columns W^x). The forward wiring is grey; the equations are underneath.
     """
     fig, ax = canvas(18.0, 17.8, bottom=-5.95)
     title(
@@ -362,10 +362,10 @@ def draw_lstm_cell_backward() -> Figure:
 
     # each gate's gradient (with its σ' or tanh') goes down to the stacked input
     for g, name in (
-        (p.forget, r"$d\Gamma_f$"),
-        (p.update, r"$d\Gamma_i$"),
-        (p.candidate, r"$d\tilde{c}$"),
-        (p.output, r"$d\Gamma_o$"),
+        (p.forget, r"$dz_f$"),
+        (p.update, r"$dz_i$"),
+        (p.candidate, r"$dz_c$"),
+        (p.output, r"$dz_o$"),
     ):
         arrow(ax, [g.bottom, (g.x, p.y_bus)], color=GRADIENT)
         label(ax, (g.x + 0.15, 4.2), name, color=GRADIENT, ha="left", fontsize=TEXT_SIZE)
@@ -376,8 +376,8 @@ def draw_lstm_cell_backward() -> Figure:
     label(
         ax,
         (9.0, 2.8),
-        r"$W^T d\Gamma$ of every gate: columns $W" + A_COLS + r"$ go to $da_{prev}$,"
-        r" columns $W" + X_COLS + r"$ to $d" + x_t + "$",
+        r"$W^T dz$ of every gate: its columns $W" + A_COLS + r"$ (they multiply $" + a_prev
+        + r"$) go to $da_{prev}$, its columns $W" + X_COLS + r"$ to $d" + x_t + "$",
         fontsize=SMALL_SIZE,
         color=MUTED,
     )
@@ -387,8 +387,8 @@ def draw_lstm_cell_backward() -> Figure:
         ax,
         (0.3, -5.8),
         (17.4, 6.35),
-        heading=r"Gradients ($d\Gamma$: with respect to what goes into the gate's"
-        r" $\sigma$ or $\tanh$)",
+        heading=r"Gradients ($dz$: with respect to the pre-activation $z$, what goes into the"
+        r" gate's $\sigma$ or $\tanh$)",
     )
     line = 0.78
     equations(
@@ -396,10 +396,10 @@ def draw_lstm_cell_backward() -> Figure:
         [
             Row("$dc$", rf"$dc_{{next}} + da_{{next}} \odot {gate_o} \odot (1 - \tanh^2({c_t}))$"),
             Row(
-                r"$d\Gamma_o$",
+                r"$dz_o$",
                 rf"$da_{{next}} \odot \tanh({c_t}) \odot {gate_o} \odot (1 - {gate_o})$",
             ),
-            Row(r"$d\tilde{c}$", rf"$dc \odot {gate_i} \odot (1 - ({c_tilde})^2)$"),
+            Row(r"$dz_c$", rf"$dc \odot {gate_i} \odot (1 - ({c_tilde})^2)$"),
         ],
         x_equals=1.8,
         y_first=top - 0.4,
@@ -409,8 +409,8 @@ def draw_lstm_cell_backward() -> Figure:
     equations(
         ax,
         [
-            Row(r"$d\Gamma_i$", rf"$dc \odot {c_tilde} \odot {gate_i} \odot (1 - {gate_i})$"),
-            Row(r"$d\Gamma_f$", rf"$dc \odot {c_prev} \odot {gate_f} \odot (1 - {gate_f})$"),
+            Row(r"$dz_i$", rf"$dc \odot {c_tilde} \odot {gate_i} \odot (1 - {gate_i})$"),
+            Row(r"$dz_f$", rf"$dc \odot {c_prev} \odot {gate_f} \odot (1 - {gate_f})$"),
             Row("$dc_{prev}$", rf"$dc \odot {gate_f}$", r"$(n_a, m)$"),
         ],
         x_equals=11.0,
@@ -425,26 +425,26 @@ def draw_lstm_cell_backward() -> Figure:
         [
             Row(
                 "$da_{prev}$",
-                rf"$W_f{A_COLS}^T d\Gamma_f + W_i{A_COLS}^T d\Gamma_i + W_c{A_COLS}^T d\tilde{{c}}"
-                rf" + W_o{A_COLS}^T d\Gamma_o$",
+                rf"$(W_f{A_COLS})^T dz_f + (W_i{A_COLS})^T dz_i + (W_c{A_COLS})^T dz_c"
+                rf" + (W_o{A_COLS})^T dz_o$",
                 r"$(n_a, m)$",
             ),
             Row(
                 f"$d{x_t}$",
-                rf"$W_f{X_COLS}^T d\Gamma_f + W_i{X_COLS}^T d\Gamma_i + W_c{X_COLS}^T d\tilde{{c}}"
-                rf" + W_o{X_COLS}^T d\Gamma_o$",
+                rf"$(W_f{X_COLS})^T dz_f + (W_i{X_COLS})^T dz_i + (W_c{X_COLS})^T dz_c"
+                rf" + (W_o{X_COLS})^T dz_o$",
                 r"$(n_x, m)$, key 'dxt'",
             ),
             Row(
                 "$dW_f$",
-                rf"$d\Gamma_f\, {concat}^T$;   $db_f$ = $d\Gamma_f$ summed over the $m$ examples",
+                rf"$dz_f\, {concat}^T$;   $db_f$ = $dz_f$ summed over the $m$ examples",
                 r"$(n_a, n_a + n_x)$, $(n_a, 1)$",
                 PARAM_GRADIENT,
             ),
             Row(
                 "",
-                r"and likewise $dW_i, db_i$ from $d\Gamma_i$, $dW_c, db_c$ from $d\tilde{c}$,"
-                r" $dW_o, db_o$ from $d\Gamma_o$",
+                r"and likewise $dW_i, db_i$ from $dz_i$, $dW_c, db_c$ from $dz_c$,"
+                r" $dW_o, db_o$ from $dz_o$",
                 color=PARAM_GRADIENT,
             ),
         ],

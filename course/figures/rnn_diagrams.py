@@ -191,7 +191,7 @@ def draw_rnn_cell_backward() -> Figure:
     label(
         ax,
         (6.4, y_a - 0.7),
-        rf"$d\tanh = (1 - ({a_t})^2) \odot da_{{next}}$",
+        rf"$dz = (1 - ({a_t})^2) \odot da_{{next}}$",
         color=GRADIENT,
         fontsize=TEXT_SIZE,
         ha="left",
@@ -225,14 +225,14 @@ def draw_rnn_cell_backward() -> Figure:
         (0.4, 0.35),
         (13.2, 4.3),
         [
-            Row(r"$d\tanh$", rf"$(1 - ({a_t})^2) \odot da_{{next}}$", r"$(n_a, m)$"),
-            Row(f"$d{x_t}$", r"$W_{ax}^T\, d\tanh$", r"$(n_x, m)$, returned as 'dxt'"),
-            Row("$da_{prev}$", r"$W_{aa}^T\, d\tanh$", r"$(n_a, m)$"),
-            Row("$dW_{ax}$", rf"$d\tanh\, ({x_t})^T$", r"$(n_a, n_x)$", PARAM_GRADIENT),
-            Row("$dW_{aa}$", rf"$d\tanh\, ({a_prev})^T$", r"$(n_a, n_a)$", PARAM_GRADIENT),
+            Row(r"$dz$", rf"$(1 - ({a_t})^2) \odot da_{{next}}$", r"$(n_a, m)$"),
+            Row(f"$d{x_t}$", r"$W_{ax}^T\, dz$", r"$(n_x, m)$, returned as 'dxt'"),
+            Row("$da_{prev}$", r"$W_{aa}^T\, dz$", r"$(n_a, m)$"),
+            Row("$dW_{ax}$", rf"$dz\, ({x_t})^T$", r"$(n_a, n_x)$", PARAM_GRADIENT),
+            Row("$dW_{aa}$", rf"$dz\, ({a_prev})^T$", r"$(n_a, n_a)$", PARAM_GRADIENT),
             Row(
                 "$db_a$",
-                r"$d\tanh$ summed over the $m$ examples",
+                r"$dz$ summed over the $m$ examples",
                 r"$(n_a, 1)$: keep the dims",
                 PARAM_GRADIENT,
             ),
@@ -248,7 +248,7 @@ def draw_rnn_cell_backward() -> Figure:
 def draw_rnn_backward() -> Figure:
     """Backpropagation through time over the unrolled RNN (rnn_backward).
 
-    At each step t the gradient entering the cell is da⟨t⟩ (from the loss at step t) plus
+    At each step t the gradient entering the cell is da_out⟨t⟩ (from its prediction) plus
     da_prev carried back from step t+1 (zero after the last step); each step emits dx⟨t⟩,
     and the parameter gradients of all steps are summed.
     """
@@ -257,8 +257,8 @@ def draw_rnn_backward() -> Figure:
         ax,
         (9.5, 9.7),
         "Backpropagation through time: rnn_backward",
-        subtitle=r"the gradient entering step $t$ = $da^{\langle t\rangle}$ from the loss"
-        r" + $da_{prev}$ carried back from step $t+1$",
+        subtitle=r"the total gradient entering step $t$ = $da_{out}^{\langle t\rangle}$ from its"
+        r" prediction + $da_{prev}$ carried back from step $t+1$",
     )
     y, w, h = 5.4, 2.4, 1.9
     steps = [("1", 3.0), ("2", 7.92), ("T_x", 14.8)]
@@ -270,7 +270,7 @@ def draw_rnn_backward() -> Figure:
         joins.append(join)
         arrow(ax, [join.left, cell.right], color=GRADIENT)
         arrow(ax, [(join.x, 7.3), join.top], color=GRADIENT)
-        label(ax, (join.x, 7.65), sym("da", t), color=GRADIENT)
+        label(ax, (join.x, 7.65), rf"$da_{{out}}^{{\langle {t}\rangle}}$", color=GRADIENT)
         arrow(ax, [cell.bottom, (x, 3.35)], color=GRADIENT)
         label(ax, (x, 3.0), f"$d{at('x', t)}$", color=GRADIENT)
         arrow(
@@ -300,7 +300,9 @@ def draw_rnn_backward() -> Figure:
     arrow(ax, [cells[0].left, (0.7, y)], color=GRADIENT)
     label(ax, (0.8, y + 0.45), sym("da", "0"), color=GRADIENT)
     label(ax, (0.9, y - 0.75), "returned\nas 'da0'", color=MUTED, fontsize=SMALL_SIZE)
-    label(ax, (9.5, 8.2), "from the loss, at every step", color=MUTED, fontsize=SMALL_SIZE)
+    label(
+        ax, (9.5, 8.2), "from each step's prediction: da[:, :, t]", color=MUTED, fontsize=SMALL_SIZE
+    )
 
     box(
         ax,

@@ -259,9 +259,8 @@ def but(*functions: str) -> frozenset[str]:
 
 NONE = frozenset()
 # The graded cells above the cell of rnn_cell_backward, in the notebook's order.
-BEFORE_RNN_CELL_BACKWARD = frozenset(
-    {"rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward"}
-)
+# The graded functions whose cells come before rnn_cell_backward's in the notebook.
+BEFORE_RNN_CELL_BACKWARD = frozenset({"rnn_cell_forward", "rnn_forward"})
 
 DAMAGED = [
     Damaged("truncated-json", truncated, BEFORE_RNN_CELL_BACKWARD, ("not valid JSON",
@@ -282,7 +281,7 @@ DAMAGED = [
     Damaged("changed-to-markdown", changed_to_markdown, ALL, ("markdown", "run as code"), True),
     Damaged("markdown-prose", markdown_prose, but("rnn_cell_backward"), ("markdown",), True),
     Damaged("grade-id-altered", grade_id_altered, ALL, ("lost their nbgrader",
-            "rnn_forward (cell 17, grade_id 'rnn_forward_mine')"), True),
+            "rnn_forward (cell 14, grade_id 'rnn_forward_mine')"), True),
     Damaged("nbgrader-metadata-stripped", metadata_stripped, ALL, ("8 solution cell(s)",
             "lost their nbgrader"), True),
     Damaged("cells-moved", cells_moved, ALL, None, False),

@@ -49,8 +49,11 @@ def regenerated(tmp_path_factory) -> Path:
 def test_release_is_in_sync_with_source(assignment, regenerated):
     fresh_folder = regenerated / assignment
     committed_folder = LAYOUT.root / "release" / assignment
-    files = sorted(p.name for p in fresh_folder.iterdir())
-    assert files == sorted(p.name for p in committed_folder.iterdir())
+    def listing(folder: Path) -> list[str]:  # every file, figures/*.svg too
+        return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+    files = listing(fresh_folder)
+    assert files == listing(committed_folder)
     for name in files:
         fresh, committed = (folder / name for folder in (fresh_folder, committed_folder))
         same = (
