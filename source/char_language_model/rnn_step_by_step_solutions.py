@@ -36,11 +36,13 @@ def rnn_cell_forward(xt, a_prev, parameters):
     yt_pred -- prediction at time step t, y_hat<t>, numpy array of shape (n_y, m)
     cache -- tuple (a_next, a_prev, xt, parameters), in this order, for the backward pass
 
-    Hints:
-    - a<t> = tanh(Wax x<t> + Waa a<t-1> + ba): use np.tanh and the matrix product @.
-    - y_hat<t> = softmax(Wya a<t> + by): use softmax from course (one column per example).
-    - The biases are columns; broadcasting adds them to each of the m columns.
-    - Define the names a_next, yt_pred and cache: the return line below uses them.
+    Steps:
+    1. Read the five parameters from the dictionary.
+    2. a_next: equation (1), with np.tanh and the matrix product @. The bias is a
+       column; broadcasting adds it to each of the m columns.
+    3. yt_pred: equation (2), with softmax from course (one column per example).
+    4. cache: the four values above, in this order (rnn_cell_backward unpacks it).
+    The return line below uses the names a_next, yt_pred and cache.
     """
     Wax = parameters["Wax"]
     Waa = parameters["Waa"]
@@ -69,13 +71,17 @@ def rnn_forward(x, a0, parameters):
     y_pred -- predictions y_hat<1> ... y_hat<T_x>, numpy array of shape (n_y, m, T_x)
     caches -- tuple (list of the T_x caches of rnn_cell_forward in time order, x)
 
-    Hints:
-    - Read n_x, m, T_x from x.shape and n_y, n_a from parameters["Wya"].shape.
-    - Start from zero arrays for a and y_pred, an empty list, and a_next = a0.
-    - x[:, :, t] is the input of one time step, shape (n_x, m); the state each
-      step returns is the a_prev of the next step.
-    - numpy counts from 0: a[:, :, 0] holds a<1>; a0 itself is not stored in a.
-    - Define the names a, y_pred and caches: the return line below uses them.
+    Steps:
+    1. Read n_x, m, T_x from x.shape and n_y, n_a from parameters["Wya"].shape.
+    2. Start from zero arrays a and y_pred, an empty list of caches, and the
+       hidden state a<0>.
+    3. For each time step, run rnn_cell_forward on that step's input (shape (n_x, m))
+       and the current hidden state; store the new hidden state and the prediction
+       in slice t of a and y_pred, and keep the cache. The state a step returns is
+       the a_prev of the next step. numpy counts from 0: a[:, :, 0] holds a<1>, and
+       a0 itself is not stored in a.
+    4. Pack the list of caches and x into the tuple caches.
+    The return line below uses the names a, y_pred and caches.
     """
     caches = []
     n_x, m, T_x = x.shape
@@ -96,30 +102,33 @@ def rnn_forward(x, a0, parameters):
 
 
 def rnn_cell_backward(da_next, cache):
-    """Backward pass of one basic-RNN step: equations (10) to (15).
+    """Backward pass of one RNN step: equations (3) to (8).
 
     Arguments:
-    da_next -- gradient of the loss with respect to a<t> (this step's hidden state),
+    da_next -- total gradient of the loss with respect to a<t>, da<t> (what comes from
+               this step's prediction plus what comes back from step t+1),
                numpy array of shape (n_a, m)
     cache -- the tuple (a_next, a_prev, xt, parameters) saved by rnn_cell_forward
 
     Returns:
     gradients -- python dictionary containing:
         dxt -- gradient with respect to the input x<t>, numpy array of shape (n_x, m)
-        da_prev -- gradient with respect to a<t-1>, numpy array of shape (n_a, m)
+        da_prev -- gradient with respect to a<t-1> through this step, da_rec<t-1>,
+                   numpy array of shape (n_a, m)
         dWax -- gradient with respect to Wax, numpy array of shape (n_a, n_x)
         dWaa -- gradient with respect to Waa, numpy array of shape (n_a, n_a)
         dba -- gradient with respect to ba, numpy array of shape (n_a, 1)
 
-    Hints:
-    - dtanh is the gradient with respect to the pre-activation, equation (10).
-      tanh'(z) = 1 - tanh(z)**2, and tanh(z) is the cached a_next: use a_next
-      directly (applying np.tanh to it again would be wrong).
-    - The output layer (Wya, by) plays no part here: da_next already contains
-      whatever flows back from y_hat<t>.
-    - dba sums over the m examples (axis=1) with keepdims=True: shape (n_a, 1).
-    - Define dxt, da_prev, dWax, dWaa and dba: the lines below build the dictionary
-      from them. Note that the input gradient's key is "dxt".
+    Steps:
+    1. Unpack the cache and read Wax and Waa.
+    2. dtanh = dz<t>, the gradient with respect to the pre-activation: equation (3).
+       tanh(z) is the cached a_next, so build tanh' from it (applying np.tanh to it
+       again would be wrong).
+    3. dxt, dWax, da_prev and dWaa: equations (4) to (7).
+    4. dba: equation (8), a sum over the m examples that keeps the shape (n_a, 1).
+    The output layer (Wya, by) plays no part: da_next already holds what flows back
+    from y_hat<t>. The lines below build the dictionary from dxt, da_prev, dWax,
+    dWaa and dba; note that the input gradient's key is "dxt".
     """
     (a_next, a_prev, xt, parameters) = cache
     Wax = parameters["Wax"]
@@ -143,8 +152,8 @@ def rnn_backward(da, caches):
 
     Arguments:
     da -- gradient of the loss with respect to each hidden state a<t> arriving
-          directly from that step's output (not through the recurrence),
-          numpy array of shape (n_a, m, T_x)
+          directly from that step's prediction, da_out<t> (not through the
+          recurrence), numpy array of shape (n_a, m, T_x)
     caches -- the tuple (list of cell caches, x) returned by rnn_forward
 
     Returns:
@@ -156,15 +165,17 @@ def rnn_backward(da, caches):
         dWaa -- gradient with respect to Waa, numpy array of shape (n_a, n_a)
         dba -- gradient with respect to ba, numpy array of shape (n_a, 1)
 
-    Hints:
-    - Take n_a, m, T_x from da.shape, and n_x from the input xt stored in the
-      first cell cache.
-    - Walk backwards: for t in reversed(range(T_x)).
-    - The gradient reaching a<t> is da[:, :, t] + da_prevt, where da_prevt is the
-      da_prev returned by step t+1 (zeros before the first call).
-    - Parameter gradients add up over time steps (+=); dx gets one slice per step.
-    - da0 is the da_prevt left after the loop.
-    - Define dx, da0, dWax, dWaa and dba: the lines below use them.
+    Steps:
+    1. Unpack caches. Take n_a, m, T_x from da.shape, and n_x from the input xt
+       stored in the first cell cache.
+    2. Start from zero arrays for dx and the three parameter gradients, and for
+       da_prevt, the gradient carried back through the recurrence, shape (n_a, m).
+    3. Walk backwards through the time steps. At each step give rnn_cell_backward the
+       total gradient reaching a<t> (section 5.2) and that step's cache; put its "dxt"
+       in slice t of dx, add its parameter gradients to the totals (+=), and carry
+       its "da_prev" back to the step before.
+    4. da0 is the gradient carried back after the last step.
+    The lines below use dx, da0, dWax, dWaa and dba.
     """
     (caches, x) = caches
     (a1, a0, x1, parameters) = caches[0]
@@ -192,7 +203,7 @@ def rnn_backward(da, caches):
 
 
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
-    """One forward step of the LSTM cell: equations (3) to (9).
+    """One forward step of the LSTM cell: equations (9) to (15).
 
     Arguments:
     xt -- input at time step t, x<t>, numpy array of shape (n_x, m)
@@ -218,13 +229,15 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
              in this order; ft, it, ot are the gates Gamma_f, Gamma_i, Gamma_o and cct
              is the candidate c~<t>, each of shape (n_a, m)
 
-    Hints:
-    - concat = [a_prev; xt]: a_prev on top, xt below, shape (n_a + n_x, m).
-      np.concatenate(..., axis=0) or np.vstack does it. The order matters: the
-      first n_a columns of every W multiply a<t-1>.
-    - The three gates use sigmoid (from course); the candidate uses np.tanh.
-    - Equations (6) and (8) are elementwise products (*), not matrix products (@).
-    - Define a_next, c_next, yt_pred and cache: the return line below uses them.
+    Steps:
+    1. concat: a_prev stacked on top of xt, shape (n_a + n_x, m). The order matters:
+       the first n_a columns of every W multiply a<t-1>.
+    2. ft, it, cct, c_next, ot and a_next: equations (9) to (14). The gates use
+       sigmoid (from course), the candidate and the squashing of c<t> np.tanh.
+       Equations (12) and (14) are elementwise products (*), not matrix products (@).
+    3. yt_pred: equation (15).
+    4. cache: the ten values listed above, in this order.
+    The return line below uses a_next, c_next, yt_pred and cache.
     """
     Wf = parameters["Wf"]
     bf = parameters["bf"]
@@ -267,12 +280,16 @@ def lstm_forward(x, a0, parameters):
     c -- cell states c<1> ... c<T_x>, numpy array of shape (n_a, m, T_x)
     caches -- tuple (list of the T_x caches of lstm_cell_forward in time order, x)
 
-    Hints:
-    - Read n_x, m, T_x from x.shape and n_y, n_a from parameters["Wy"].shape.
-    - There is no c0 argument: the memory starts empty, c<0> = zeros of shape (n_a, m).
-    - Each step passes both a_next and c_next on to the next step.
-    - Make a, c and y three separate np.zeros arrays (c = a would not copy).
-    - Define the names a, y, c and caches: the return line below uses them.
+    Steps:
+    1. Read n_x, m, T_x from x.shape and n_y, n_a from parameters["Wy"].shape.
+    2. Start from three separate zero arrays a, c and y (c = a would not copy: both
+       names would share one array), an empty list of caches, a<0> and the empty
+       memory c<0>, zeros of shape (n_a, m): there is no c0 argument.
+    3. At each step run lstm_cell_forward on that step's input and both current
+       states; store a<t>, c<t> and y_hat<t> in slice t of a, c and y, keep the
+       cache, and pass both new states on to the next step.
+    4. Pack the list of caches and x into the tuple caches.
+    The return line below uses a, y, c and caches.
     """
     caches = []
     n_x, m, T_x = x.shape
@@ -300,32 +317,37 @@ def lstm_cell_backward(da_next, dc_next, cache):
     """Backward pass of one LSTM step: equations (16) to (27).
 
     Arguments:
-    da_next -- gradient of the loss with respect to a<t>, numpy array of shape (n_a, m)
-    dc_next -- gradient of the loss with respect to c<t> coming back from step t+1,
+    da_next -- total gradient of the loss with respect to a<t>, da<t>,
                numpy array of shape (n_a, m)
+    dc_next -- gradient of the loss with respect to c<t> coming back from step t+1,
+               dc_rec<t>, numpy array of shape (n_a, m)
     cache -- the tuple (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
              saved by lstm_cell_forward
 
     Returns:
     gradients -- python dictionary containing:
         dxt -- gradient with respect to x<t>, numpy array of shape (n_x, m)
-        da_prev -- gradient with respect to a<t-1>, numpy array of shape (n_a, m)
-        dc_prev -- gradient with respect to c<t-1>, numpy array of shape (n_a, m)
+        da_prev -- gradient with respect to a<t-1> through this step, da_rec<t-1>,
+                   numpy array of shape (n_a, m)
+        dc_prev -- gradient with respect to c<t-1> through this step, dc_rec<t-1>,
+                   numpy array of shape (n_a, m)
         dWf, dWi, dWc, dWo -- gradients with respect to the weights,
                               numpy arrays of shape (n_a, n_a + n_x)
         dbf, dbi, dbc, dbo -- gradients with respect to the biases,
                               numpy arrays of shape (n_a, 1)
 
-    Hints:
-    - Compute dc, the total gradient of c<t>, once (equation (16)) and reuse it.
-    - dot, dcct, dit, dft (equations (17) to (20)) are gradients with respect to the
-      pre-activations: they include the sigmoid or tanh derivative.
-    - Rebuild concat = [a_prev; xt] in the same order as the forward pass.
-    - Biases: sum over the m examples (axis=1) with keepdims=True.
-    - da_prev uses only the first n_a columns of each W (W[:, :n_a]); dxt only the
-      last n_x columns (W[:, n_a:]). Both sum the contributions of all four gates.
-    - dc_prev has the shape of c_prev, (n_a, m).
-    - Define dxt, da_prev, dc_prev and the eight dW*/db* names used below.
+    Steps:
+    1. Unpack the cache, in the order above; n_a is the number of rows of a_next.
+    2. dc, the total gradient of c<t>: equation (16). Compute it once and reuse it.
+    3. The pre-activation gradients dz_o, dz_c, dz_i, dz_f, in code dot, dcct, dit,
+       dft: equations (17) to (20). Each includes its sigmoid or tanh derivative.
+    4. Rebuild concat = [a<t-1>; x<t>] in the same order as the forward pass, then
+       the weight and bias gradients: equations (21) to (24). Biases sum over the m
+       examples and keep the shape (n_a, 1).
+    5. da_prev, dxt and dc_prev: equations (25) to (27). da_prev uses the block W^a
+       of each W (the first n_a columns), dxt the block W^x (the last n_x columns);
+       both add up the contributions of all four gates.
+    The lines below use dxt, da_prev, dc_prev and the eight dW*/db* names.
     """
     (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
     n_a, m = a_next.shape
@@ -364,7 +386,8 @@ def lstm_backward(da, caches):
 
     Arguments:
     da -- gradient of the loss with respect to each hidden state a<t> arriving
-          directly from that step's output, numpy array of shape (n_a, m, T_x)
+          directly from that step's prediction, da_out<t>,
+          numpy array of shape (n_a, m, T_x)
     caches -- the tuple (list of cell caches, x) returned by lstm_forward
 
     Returns:
@@ -374,14 +397,17 @@ def lstm_backward(da, caches):
         dWf, dWi, dWc, dWo -- numpy arrays of shape (n_a, n_a + n_x)
         dbf, dbi, dbc, dbo -- numpy arrays of shape (n_a, 1)
 
-    Hints:
-    - Take n_a, m, T_x from da.shape (not from x), and n_x from the input xt
-      stored in the first cell cache.
-    - Carry two gradients backwards, both zeros of shape (n_a, m) at the start:
-      da_prevt (added to da[:, :, t]) and dc_prevt (passed as dc_next).
-    - Parameter gradients add up over time steps (+=); dx gets one slice per step.
-    - da0 is the da_prevt left after the loop.
-    - Define dx, da0 and the eight dW*/db* names: the lines below use them.
+    Steps:
+    1. Unpack caches. Take n_a, m, T_x from da.shape (not from x), and n_x from the
+       input xt stored in the first cell cache.
+    2. Start from zero arrays for dx and the eight parameter gradients, and for the
+       two gradients carried back through time, da_prevt and dc_prevt, each (n_a, m).
+    3. Walk backwards as in rnn_backward. The hidden state's total gradient has the
+       same two parts as in the RNN; the cell state's gradient from the future is
+       dc_prevt (section 8.2). Carry the cell's "da_prev" and "dc_prev" back to the
+       step before, put "dxt" in slice t of dx, and add up the parameter gradients.
+    4. da0 is the hidden-state gradient carried back after the last step.
+    The lines below use dx, da0 and the eight dW*/db* names.
     """
     (caches, x) = caches
     (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
