@@ -1,0 +1,48 @@
+"""A worker forked from the warm zygote grades exactly as one started on its own.
+
+The same class (correct, every catalogued mistake of assignment 1 once, an unfinished
+release, a cell that crashes at load, one that hangs, one that exits) graded with
+warm and with cold workers gives the same results JSON, byte for byte.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from autograder.batch import find_submissions, grade_class
+from autograder.demo_class import correct_code, fill_solution_cells, write_submission
+from autograder.sandbox.isolation import Isolation
+from autograder.sandbox.limits import Limits
+from tests.assignments import ASSIGNMENT, MISTAKES, NOTEBOOK, mistaken_code
+
+pytestmark = pytest.mark.skipif(
+    not Isolation.detect().can_fork_workers,
+    reason="no zygote on this machine: every worker starts on its own",
+)
+LIMITS = Limits(seconds_per_function=2.0, load_seconds=2.0)
+
+
+def test_warm_and_cold_workers_give_identical_results(
+    grader, reference, release_template, tmp_path
+):
+    correct = correct_code(reference)
+    classes = {"correct": correct, "unfinished": {}}
+    for mistake in MISTAKES:
+        classes[f"mistake_{mistake.id.replace('/', '_')}"] = mistaken_code(reference, [mistake.id])
+    first = correct["rnn_cell_forward"]
+    classes["crashes_at_load"] = {**correct, "rnn_cell_forward": "1 / 0\n" + first}
+    classes["hangs_at_load"] = {**correct, "rnn_forward": "while True:\n    pass\n"}
+    classes["exits"] = {**correct, "rnn_backward": "import os\nos._exit(3)\n"}
+    for student, code in classes.items():
+        notebook = fill_solution_cells(release_template, code)
+        write_submission(tmp_path, student, ASSIGNMENT, NOTEBOOK, notebook)
+    submissions = find_submissions(tmp_path, ASSIGNMENT, NOTEBOOK)
+
+    graded = {}
+    for warm in (True, False):
+        one_kind = dataclasses.replace(grader, limits=LIMITS, warm_workers=warm)
+        graded[warm] = json.dumps(grade_class(one_kind, submissions, jobs=2, progress=False))
+    assert graded[True] == graded[False]
