@@ -1,6 +1,7 @@
 """`rnn-autograde doctor`: which protections grading has on this machine, tested for real.
 
-It starts a worker exactly as grading does and runs a probe in it that tries what a
+It starts a worker exactly as grading does (forked from the warm zygote where the machine
+allows one, see autograder/sandbox/zygote.py) and runs a probe in it that tries what a
 hostile submission would: read the course's private files, write outside its folder,
 reach a server on this machine, see other processes. Exit status 1 means grading here
 would be unsafe in a way the instructor can fix (the report says how).
@@ -19,6 +20,7 @@ from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits, megabytes
 from autograder.sandbox.session import WorkerFailure, WorkerSession
 from autograder.sandbox.worker_cgroup import WorkerCgroup, find_layout
+from autograder.sandbox.zygote_process import Zygote, ZygoteError, zygote_for
 
 PROBE_FILE = ".rnn-autograde-doctor-probe"
 PROBE = """
@@ -86,13 +88,15 @@ def _private_paths(layout: CourseLayout | None) -> list[str]:
     ]
 
 
-def run_probe(isolation: Isolation, limits: Limits, private: list[str]) -> dict:
-    """Run PROBE in a worker; returns its findings."""
+def run_probe(
+    isolation: Isolation, limits: Limits, private: list[str], zygote: Zygote | None = None
+) -> dict:
+    """Run PROBE in a worker (forked from `zygote` if given); returns its findings."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
     try:
-        with WorkerSession(isolation, limits) as session:
+        with WorkerSession(isolation, limits, zygote) as session:
             code = PROBE.format(
                 private=private,
                 port=listener.getsockname()[1],
@@ -177,8 +181,21 @@ def run_doctor() -> int:
     limits = Limits()
     problems = []
     print(f"bubblewrap: {isolation.bwrap or 'NOT FOUND'}")
+    zygote = None
+    if isolation.can_fork_workers:
+        try:
+            zygote = zygote_for(isolation)
+        except ZygoteError as error:
+            print(f"[--] warm workers: the zygote did not start ({error})")
+    if zygote is not None:
+        print("[ok] warm workers: each forked from a zygote that has imported numpy")
+    else:
+        print(
+            "[--] warm workers: not here (they need bubblewrap, root and cgroups): each "
+            "worker starts a Python of its own, slower, with the same protections"
+        )
     try:
-        found = run_probe(isolation, limits, _private_paths(layout))
+        found = run_probe(isolation, limits, _private_paths(layout), zygote)
     except (WorkerFailure, RuntimeError, OSError) as error:
         print(f"[FAIL] a worker could not be started: {error}")
         if isolation.sandboxed:
