@@ -103,7 +103,7 @@ def _draw_cell_parts(ax: Axes, *, ghost: bool = False) -> _CellParts:
     update = gate(5.0, r"$\sigma$", "update gate", SIGMOID_FILL)
     candidate = gate(7.0, r"$\tanh$", "candidate", TANH_FILL)
     output = gate(9.0, r"$\sigma$", "output gate", SIGMOID_FILL)
-    x_o = 10.75
+    x_o = 10.9
     return _CellParts(
         x_in=0.3,
         x_out=13.3,
@@ -122,8 +122,8 @@ def _draw_cell_parts(ax: Axes, *, ghost: bool = False) -> _CellParts:
         mul_o=node(ax, (x_o, y_g), "mul", color=edge),
         softmax=box(
             ax,
-            (11.95, y_g),
-            (1.4, 1.15),
+            (12.1, y_g),
+            (1.3, 1.15),
             "softmax",
             caption="$W_y,\\ b_y$",
             fill=TANH_FILL,
