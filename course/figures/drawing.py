@@ -47,6 +47,13 @@ LABEL_SIZE = 12
 TEXT_SIZE = 11
 SMALL_SIZE = 10.5  # the smallest text any course figure uses (10 pt on screen: export.py)
 
+# The unrolled diagrams (RNN and LSTM forward passes) share one layout, narrow enough to be
+# shown at full size in JupyterLab's default layout (export.DISPLAY_WIDTH_PX): the width,
+# the centres of the cells of steps 1, 2 and T_x, and the cells' width, in diagram units.
+UNROLLED_WIDTH = 14.5
+UNROLLED_X = (2.9, 6.4, 11.6)
+UNROLLED_CELL = 2.3
+
 
 @dataclass(frozen=True)
 class Box:

@@ -41,12 +41,14 @@ DIAGRAMS: dict[str, Callable[[], Figure]] = {
     "lstm_cell_backward": draw_lstm_cell_backward,
 }
 
-# The width, in CSS px, of a markdown cell's content in JupyterLab 4 in a 1280 px wide
-# browser window with the left side panel (file browser) closed. Measured in JupyterLab
-# 4.6 in headless Chromium at 1280 x 900: the content is 840 px wide with the file
-# browser open, which takes 250 px. With it open, the widest diagrams (10.8 and 11.4
-# inches, 1037 and 1094 px) are shrunk to 0.81 and 0.77 of their size.
-DISPLAY_WIDTH_PX = 1090
+# The width, in CSS px, of a markdown cell's content in JupyterLab's default layout: a
+# 1280 px wide browser window with the left side panel (the file browser) open, which is
+# how JupyterLab first shows a notebook. Measured in JupyterLab 4.6 in headless Chromium
+# at 1280 x 900: 840 px (1090 px once the file browser is closed). The diagrams must be
+# readable in the layout every student sees first, so they are sized for the narrower
+# cell: a diagram up to 840 px wide (14.58 units of drawing.UNIT inches) is shown at its
+# own size; a wider one is shrunk, and its smallest text with it.
+DISPLAY_WIDTH_PX = 840
 CSS_PX_PER_INCH = 96
 
 SVG_RC = {

@@ -24,6 +24,9 @@ from course.figures.drawing import (
     SMALL_SIZE,
     TANH_FILL,
     TEXT_SIZE,
+    UNROLLED_CELL,
+    UNROLLED_WIDTH,
+    UNROLLED_X,
     WIRE,
     Box,
     Node,
@@ -55,6 +58,10 @@ gate_f, gate_i, gate_o = at(r"\Gamma_f"), at(r"\Gamma_i"), at(r"\Gamma_o")
 C_LINE_WIDTH = 2.8  # the cell-state line is drawn thicker: it is the LSTM's long-term memory
 C_LINE = ("c_in", "c_kept", "c_out")
 
+# The cell diagrams are this wide (diagram units): shown at full size in JupyterLab's
+# default layout (export.DISPLAY_WIDTH_PX), so the gates stand close together.
+CELL_WIDTH = 14.5
+
 
 @dataclass(frozen=True)
 class _CellParts:
@@ -85,24 +92,24 @@ def _draw_cell_parts(ax: Axes, *, ghost: bool = False) -> _CellParts:
     """
     edge = WIRE if ghost else INK
     name = "step $t$" if ghost else "lstm_cell_forward"
-    region(ax, (2.0, 2.3), (14.0, 8.0), name=name, name_corner="lower right")
+    region(ax, (1.2, 2.3), (11.75, 8.0), name=name, name_corner="lower right")
     y_g, y_c = 5.4, 9.6
     size = (1.8, 1.15)
 
     def gate(x: float, text: str, name: str, fill: str) -> Box:
         return box(ax, (x, y_g), size, text, caption=name, fill=fill, edge=edge)
 
-    forget = gate(4.6, r"$\sigma$", "forget gate", SIGMOID_FILL)
-    update = gate(6.7, r"$\sigma$", "update gate", SIGMOID_FILL)
-    candidate = gate(8.8, r"$\tanh$", "candidate", TANH_FILL)
-    output = gate(10.9, r"$\sigma$", "output gate", SIGMOID_FILL)
-    x_o = 13.0
+    forget = gate(3.0, r"$\sigma$", "forget gate", SIGMOID_FILL)
+    update = gate(5.0, r"$\sigma$", "update gate", SIGMOID_FILL)
+    candidate = gate(7.0, r"$\tanh$", "candidate", TANH_FILL)
+    output = gate(9.0, r"$\sigma$", "output gate", SIGMOID_FILL)
+    x_o = 10.9
     return _CellParts(
-        x_in=0.7,
-        x_out=17.0,
+        x_in=0.3,
+        x_out=13.3,
         y_c=y_c,
         y_bus=3.3,
-        x_join=3.0,
+        x_join=1.75,
         y_x_in=1.25,
         forget=forget,
         update=update,
@@ -111,12 +118,12 @@ def _draw_cell_parts(ax: Axes, *, ghost: bool = False) -> _CellParts:
         mul_f=node(ax, (forget.x, y_c), "mul", color=edge),
         mul_i=node(ax, (candidate.x, 7.6), "mul", color=edge),
         add_c=node(ax, (candidate.x, y_c), "add", color=edge),
-        tanh_c=box(ax, (x_o, 7.6), (1.3, 0.8), r"$\tanh$", fill=TANH_FILL, edge=edge),
+        tanh_c=box(ax, (x_o, 7.6), (1.1, 0.8), r"$\tanh$", fill=TANH_FILL, edge=edge),
         mul_o=node(ax, (x_o, y_g), "mul", color=edge),
         softmax=box(
             ax,
-            (14.75, y_g),
-            (1.7, 1.15),
+            (12.1, y_g),
+            (1.3, 1.15),
             "softmax",
             caption="$W_y,\\ b_y$",
             fill=TANH_FILL,
@@ -157,8 +164,8 @@ def draw_lstm_cell() -> Figure:
 
     Every gate reads the same stacked input [a⟨t-1⟩; x⟨t⟩] of shape (n_a + n_x, m).
     """
-    fig, ax = canvas(18.0, 15.2, bottom=-3.7)
-    title(ax, (9.0, 11.0), "LSTM cell: one time step $t$")
+    fig, ax = canvas(CELL_WIDTH, 15.2, bottom=-3.7)
+    title(ax, (CELL_WIDTH / 2, 11.0), "LSTM cell: one time step $t$")
     p = _draw_cell_parts(ax)
     w = _wiring(p)
     for name, points in w.items():
@@ -195,14 +202,14 @@ def draw_lstm_cell() -> Figure:
         label(ax, (p.x_out + 0.15, y), f"${text}$", ha="left", shape=f"${shape}$")
     label(
         ax,
-        (6.9, 2.85),
+        (6.6, 2.85),
         rf"concat $= {concat}$, shape $(n_a + n_x, m)$",
         fontsize=SMALL_SIZE,
         color=MUTED,
     )
 
     top = panel(
-        ax, (0.3, -3.55), (17.4, 4.3), heading=r"Forward equations ($\odot$: elementwise product)"
+        ax, (0.25, -3.55), (14.0, 4.3), heading=r"Forward equations ($\odot$: elementwise product)"
     )
     rows_left = [
         Row(f"${gate_f}$", rf"$\sigma(W_f\,{concat} + b_f)$"),
@@ -215,11 +222,11 @@ def draw_lstm_cell() -> Figure:
         Row(f"${a_t}$", rf"${gate_o} \odot \tanh({c_t})$"),
         Row(f"${y_t}$", rf"$\mathrm{{softmax}}(W_y\,{a_t} + b_y)$"),
     ]
-    equations(ax, rows_left, x_equals=1.9, y_first=top - 0.45, line_height=0.9)
-    equations(ax, rows_right, x_equals=10.2, y_first=top - 0.45, line_height=0.9)
+    equations(ax, rows_left, x_equals=1.8, y_first=top - 0.45, line_height=0.9)
+    equations(ax, rows_right, x_equals=8.3, y_first=top - 0.45, line_height=0.9)
     label(
         ax,
-        (9.95, top - 0.45 - 3 * 0.9),
+        (7.65, top - 0.45 - 3 * 0.9),
         r"$W_f, W_i, W_c, W_o$: $(n_a, n_a + n_x)$;  $b_f, b_i, b_c, b_o$: $(n_a, 1)$",
         ha="left",
         fontsize=SMALL_SIZE,
@@ -233,18 +240,19 @@ def draw_lstm_forward() -> Figure:
 
     a⟨0⟩ is an input of lstm_forward; c⟨0⟩ is not: it starts at zero.
     """
-    fig, ax = canvas(18.0, 9.0)
-    title(ax, (9.0, 8.5), r"LSTM forward pass, unrolled over $T_x$ steps")
-    y_c, y_a, w, h = 5.55, 3.95, 2.5, 2.45
+    fig, ax = canvas(UNROLLED_WIDTH, 9.0)
+    mid = UNROLLED_WIDTH / 2
+    title(ax, (mid, 8.5), r"LSTM forward pass, unrolled over $T_x$ steps")
+    y_c, y_a, h = 5.55, 3.95, 2.45
     y_mid = (y_c + y_a) / 2
     cells = []
-    for t, x in (("1", 3.4), ("2", 8.0), ("T_x", 14.0)):
+    for t, x in zip(("1", "2", "T_x"), UNROLLED_X, strict=True):
         cell = box(
             ax,
             (x, y_mid),
-            (w, h),
+            (UNROLLED_CELL, h),
             "LSTM cell",
-            caption="same parameters",
+            caption="same\nparameters",
             fill=CELL_FILL,
             edge=FORWARD,
         )
@@ -263,28 +271,28 @@ def draw_lstm_forward() -> Figure:
 
     left = [c.left[0] for c in cells]
     right = [c.right[0] for c in cells]
-    link(1.4, left[0], None)
-    label(ax, (0.85, y_c + 0.05), sym("c", "0"))
-    label(ax, (0.85, y_c - 0.45), "$= 0$", fontsize=TEXT_SIZE)
-    label(ax, (0.85, y_a), sym("a", "0"))
+    link(1.15, left[0], None)
+    label(ax, (0.6, y_c + 0.05), sym("c", "0"))
+    label(ax, (0.6, y_c - 0.45), "$= 0$", fontsize=TEXT_SIZE)
+    label(ax, (0.6, y_a), sym("a", "0"))
     link(right[0], left[1], "1")
-    link(right[1], 10.5, "2")
-    label(ax, (11.05, y_mid), r"$\cdots$", fontsize=LABEL_SIZE + 4)
-    link(11.6, left[2], None)
-    link(right[2], 16.6, None)
-    label(ax, (17.15, y_c), sym("c", "T_x"))
-    label(ax, (17.15, y_a), sym("a", "T_x"))
+    link(right[1], right[1] + 1.0, "2")
+    label(ax, (right[1] + 1.45, y_mid), r"$\cdots$", fontsize=LABEL_SIZE + 4)
+    link(left[2] - 1.1, left[2], "T_x-1")
+    link(right[2], right[2] + 0.7, None)
+    label(ax, (right[2] + 1.15, y_c), sym("c", "T_x"))
+    label(ax, (right[2] + 1.15, y_a), sym("a", "T_x"))
 
     label(
         ax,
-        (9.0, 0.85),
+        (mid, 0.85),
         r"$c^{\langle 0\rangle}$ starts at zero (it is not an input);"
         r" every step shares $W_f, W_i, W_c, W_o, W_y$ and $b_f, b_i, b_c, b_o, b_y$.",
         fontsize=TEXT_SIZE,
     )
     label(
         ax,
-        (9.0, 0.3),
+        (mid, 0.3),
         r"$x$: $(n_x, m, T_x)$;  $a$, $c$: $(n_a, m, T_x)$;  $\hat{y}$: $(n_y, m, T_x)$",
         fontsize=SMALL_SIZE,
         color=MUTED,
@@ -304,10 +312,10 @@ def draw_lstm_cell_backward() -> Figure:
     each gate's pre-activation gradient dz goes back through its W to da_prev (columns W^a)
     and dx⟨t⟩ (columns W^x). The forward wiring is grey; the equations are underneath.
     """
-    fig, ax = canvas(18.0, 17.8, bottom=-5.95)
+    fig, ax = canvas(CELL_WIDTH, 18.6, bottom=-6.75)
     title(
         ax,
-        (9.0, 11.4),
+        (CELL_WIDTH / 2, 11.4),
         "LSTM cell, backward pass: lstm_cell_backward",
         subtitle=rf"$da_{{next}}$ already holds the gradient coming back from ${y_t}$,"
         " so the softmax branch stays grey",
@@ -316,8 +324,8 @@ def draw_lstm_cell_backward() -> Figure:
         ax,
         1.45,
         [
-            (7.0, WIRE, "forward wiring", False),
-            (11.0, GRADIENT, "gradient", False),
+            (5.2, WIRE, "forward wiring", False),
+            (9.0, GRADIENT, "gradient", False),
         ],
     )
     p = _draw_cell_parts(ax, ghost=True)
@@ -375,9 +383,9 @@ def draw_lstm_cell_backward() -> Figure:
     label(ax, (p.x_join + 0.25, p.y_x_in + 0.3), f"$d{x_t}$", ha="left", color=GRADIENT)
     label(
         ax,
-        (9.0, 2.8),
-        r"$W^T dz$ of every gate: its columns $W" + A_COLS + r"$ (they multiply $" + a_prev
-        + r"$) go to $da_{prev}$, its columns $W" + X_COLS + r"$ to $d" + x_t + "$",
+        (6.6, 2.8),
+        rf"$W^T dz$ of each gate: columns $W{A_COLS}$ go to $da_{{prev}}$,"
+        rf" columns $W{X_COLS}$ to $d{x_t}$",
         fontsize=SMALL_SIZE,
         color=MUTED,
     )
@@ -385,12 +393,13 @@ def draw_lstm_cell_backward() -> Figure:
     # the equations
     top = panel(
         ax,
-        (0.3, -5.8),
-        (17.4, 6.35),
+        (0.25, -6.6),
+        (14.0, 7.15),
         heading=r"Gradients ($dz$: with respect to the pre-activation $z$, what goes into the"
         r" gate's $\sigma$ or $\tanh$)",
     )
     line = 0.78
+    note_x = 11.0  # where the grey shape notes start
     equations(
         ax,
         [
@@ -413,10 +422,10 @@ def draw_lstm_cell_backward() -> Figure:
             Row(r"$dz_f$", rf"$dc \odot {c_prev} \odot {gate_f} \odot (1 - {gate_f})$"),
             Row("$dc_{prev}$", rf"$dc \odot {gate_f}$", r"$(n_a, m)$"),
         ],
-        x_equals=11.0,
+        x_equals=9.3,
         y_first=top - 0.4,
         line_height=line,
-        note_x=14.6,
+        note_x=note_x,
         color=GRADIENT,
     )
     y = top - 0.4 - 3 * line
@@ -451,7 +460,16 @@ def draw_lstm_cell_backward() -> Figure:
         x_equals=1.8,
         y_first=y,
         line_height=line,
-        note_x=14.6,
+        note_x=note_x,
         color=GRADIENT,
+    )
+    label(
+        ax,
+        (2.05, y - 4 * line),
+        rf"$W{A_COLS}$: the columns of a gate's $W$ that multiply ${a_prev}$;"
+        rf"  $W{X_COLS}$: those that multiply ${x_t}$",
+        ha="left",
+        fontsize=SMALL_SIZE,
+        color=MUTED,
     )
     return fig

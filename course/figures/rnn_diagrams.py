@@ -18,6 +18,9 @@ from course.figures.drawing import (
     SMALL_SIZE,
     TANH_FILL,
     TEXT_SIZE,
+    UNROLLED_CELL,
+    UNROLLED_WIDTH,
+    UNROLLED_X,
     WIRE,
     Row,
     arrow,
@@ -112,40 +115,45 @@ def draw_rnn_forward() -> Figure:
     x⟨t⟩ enters each cell from below and ŷ⟨t⟩ leaves from above; every cell is the same
     rnn_cell_forward with the same parameters.
     """
-    fig, ax = canvas(18.0, 8.6)
-    title(ax, (9.0, 8.1), r"RNN forward pass, unrolled over $T_x$ steps")
-    y, w, h = 4.3, 2.6, 1.9
+    fig, ax = canvas(UNROLLED_WIDTH, 8.6)
+    mid = UNROLLED_WIDTH / 2
+    title(ax, (mid, 8.1), r"RNN forward pass, unrolled over $T_x$ steps")
+    y, h = 4.3, 1.9
     params = "$W_{ax}, W_{aa}, b_a$\n$W_{ya}, b_y$"
     cells = []
-    for t, x in (("1", 3.3), ("2", 7.7), ("T_x", 13.7)):  # steps shown, x of their cell
-        cell = box(ax, (x, y), (w, h), "RNN cell", caption=params, fill=CELL_FILL, edge=FORWARD)
+    for t, x in zip(("1", "2", "T_x"), UNROLLED_X, strict=True):  # steps shown
+        cell = box(
+            ax, (x, y), (UNROLLED_CELL, h), "RNN cell", caption=params, fill=CELL_FILL, edge=FORWARD
+        )
         cells.append(cell)
         arrow(ax, [(x, 2.3), cell.bottom])
         label(ax, (x, 1.95), sym("x", t))
         arrow(ax, [cell.top, (x, 6.3)])
         label(ax, (x, 6.7), sym(r"\hat{y}", t))
 
-    label(ax, (0.8, y + 0.3), sym("a", "0"), shape=r"$(n_a, m)$")
-    arrow(ax, [(1.4, y), cells[0].left])
-    arrow(ax, [cells[0].right, cells[1].left])
-    label(ax, ((cells[0].right[0] + cells[1].left[0]) / 2, y + 0.35), sym("a", "1"))
-    arrow(ax, [cells[1].right, (10.3, y)])
-    label(ax, (9.7, y + 0.35), sym("a", "2"))
-    label(ax, (10.85, y), r"$\cdots$", fontsize=LABEL_SIZE + 4)
-    arrow(ax, [(11.4, y), cells[2].left])
-    label(ax, (11.9, y + 0.35), sym("a", "T_x-1"))
-    arrow(ax, [cells[2].right, (16.3, y)])
-    label(ax, (16.95, y + 0.3), sym("a", "T_x"), shape=r"$(n_a, m)$")
+    left = [c.left[0] for c in cells]
+    right = [c.right[0] for c in cells]
+    label(ax, (0.6, y + 0.3), sym("a", "0"), shape=r"$(n_a, m)$")
+    arrow(ax, [(1.15, y), (left[0], y)])
+    arrow(ax, [(right[0], y), (left[1], y)])
+    label(ax, ((right[0] + left[1]) / 2, y + 0.35), sym("a", "1"))
+    arrow(ax, [(right[1], y), (right[1] + 1.0, y)])
+    label(ax, (right[1] + 0.5, y + 0.35), sym("a", "2"))
+    label(ax, (right[1] + 1.45, y), r"$\cdots$", fontsize=LABEL_SIZE + 4)
+    arrow(ax, [(left[2] - 1.1, y), (left[2], y)])
+    label(ax, (left[2] - 0.55, y + 0.35), sym("a", "T_x-1"))
+    arrow(ax, [(right[2], y), (right[2] + 0.7, y)])
+    label(ax, (right[2] + 1.15, y + 0.3), sym("a", "T_x"), shape=r"$(n_a, m)$")
 
     label(
         ax,
-        (9.0, 0.95),
+        (mid, 0.95),
         "The same parameters are shared by every step: one set of weights, applied $T_x$ times.",
         fontsize=TEXT_SIZE,
     )
     label(
         ax,
-        (9.0, 0.35),
+        (mid, 0.35),
         r"$x$: $(n_x, m, T_x)$,  $a$: $(n_a, m, T_x)$,  $\hat{y}$: $(n_y, m, T_x)$;"
         r"   in numpy, step $t$ is x[:, :, t-1]",
         fontsize=SMALL_SIZE,
@@ -252,20 +260,22 @@ def draw_rnn_backward() -> Figure:
     da_prev carried back from step t+1 (zero after the last step); each step emits dx⟨t⟩,
     and the parameter gradients of all steps are summed.
     """
-    fig, ax = canvas(19.0, 10.2)
+    width = 14.5
+    mid = width / 2
+    fig, ax = canvas(width, 10.2)
     title(
         ax,
-        (9.5, 9.7),
+        (mid, 9.7),
         "Backpropagation through time: rnn_backward",
         subtitle=r"the total gradient entering step $t$ = $da_{out}^{\langle t\rangle}$ from its"
         r" prediction + $da_{prev}$ carried back from step $t+1$",
     )
-    y, w, h = 5.4, 2.4, 1.9
-    steps = [("1", 3.0), ("2", 7.92), ("T_x", 14.8)]
+    y, w, h = 5.4, 1.9, 1.9
+    steps = [("1", 2.35), ("2", 6.05), ("T_x", 11.0)]
     cells, joins = [], []
     for t, x in steps:
         cell = box(ax, (x, y), (w, h), "RNN cell", caption="backward", edge=GRADIENT)
-        join = node(ax, (cell.right[0] + 0.85, y), "add", color=GRADIENT)
+        join = node(ax, (cell.right[0] + 0.55, y), "add", color=GRADIENT)
         cells.append(cell)
         joins.append(join)
         arrow(ax, [join.left, cell.right], color=GRADIENT)
@@ -275,7 +285,7 @@ def draw_rnn_backward() -> Figure:
         label(ax, (x, 3.0), f"$d{at('x', t)}$", color=GRADIENT)
         arrow(
             ax,
-            [cell.at_bottom(w / 2 - 0.35), (x + w / 2 - 0.35, 2.0)],
+            [cell.at_bottom(w / 2 - 0.25), (x + w / 2 - 0.25, 2.0)],
             color=PARAM_GRADIENT,
             dashed=True,
         )
@@ -291,23 +301,29 @@ def draw_rnn_backward() -> Figure:
         )
 
     carry(cells[1].left, joins[0].right)
-    carry((11.5, y), joins[1].right)
-    label(ax, (11.95, y), r"$\cdots$", fontsize=LABEL_SIZE + 4, color=GRADIENT)
-    arrow(ax, [cells[2].left, (12.4, y)], color=GRADIENT)
-    arrow(ax, [(18.3, y), joins[2].right], color=GRADIENT)
-    label(ax, (18.45, y + 0.45), "$0$", color=GRADIENT)
-    label(ax, (17.9, y - 0.75), "nothing after\nstep $T_x$", color=MUTED, fontsize=SMALL_SIZE)
-    arrow(ax, [cells[0].left, (0.7, y)], color=GRADIENT)
-    label(ax, (0.8, y + 0.45), sym("da", "0"), color=GRADIENT)
-    label(ax, (0.9, y - 0.75), "returned\nas 'da0'", color=MUTED, fontsize=SMALL_SIZE)
+    carry((joins[1].right[0] + 0.95, y), joins[1].right)
+    label(ax, (joins[1].right[0] + 1.3, y), r"$\cdots$", fontsize=LABEL_SIZE + 4, color=GRADIENT)
+    arrow(ax, [cells[2].left, (joins[1].right[0] + 1.65, y)], color=GRADIENT)
+    arrow(ax, [(joins[2].x + 1.15, y), joins[2].right], color=GRADIENT)
+    label(ax, (joins[2].x + 1.25, y + 0.45), "$0$", color=GRADIENT)
     label(
-        ax, (9.5, 8.2), "from each step's prediction: da[:, :, t]", color=MUTED, fontsize=SMALL_SIZE
+        ax,
+        (joins[2].x + 0.8, y - 0.8),
+        "nothing after\nstep $T_x$",
+        color=MUTED,
+        fontsize=SMALL_SIZE,
+    )
+    arrow(ax, [cells[0].left, (0.35, y)], color=GRADIENT)
+    label(ax, (0.55, y + 0.45), sym("da", "0"), color=GRADIENT)
+    label(ax, (0.8, y - 0.8), "returned\nas 'da0'", color=MUTED, fontsize=SMALL_SIZE)
+    label(
+        ax, (mid, 8.2), "from each step's prediction: da[:, :, t]", color=MUTED, fontsize=SMALL_SIZE
     )
 
     box(
         ax,
-        (9.5, 1.45),
-        (14.8, 1.1),
+        (mid, 1.45),
+        (13.4, 1.1),
         r"$dW_{ax},\ dW_{aa},\ db_a$ = the sum over $t = 1, \ldots, T_x$ of every step's"
         " parameter gradients",
         edge=PARAM_GRADIENT,
@@ -316,7 +332,7 @@ def draw_rnn_backward() -> Figure:
     )
     label(
         ax,
-        (9.5, 0.35),
+        (mid, 0.35),
         r"$da$ and $dx$ hold all steps: $da$: $(n_a, m, T_x)$,  $dx$: $(n_x, m, T_x)$",
         color=MUTED,
         fontsize=SMALL_SIZE,
