@@ -194,6 +194,17 @@ def grade_one(submission: Submission, grader: Grader) -> tuple[str, dict]:
     return submission.student, result
 
 
+def _shared_strings(result: dict) -> dict:
+    """`result` with its check names and messages interned: most are the same for every
+    student ("correct on every hidden case"), and a result from a --jobs process arrives
+    with copies of its own. A class of 10,000 then holds each such string once."""
+    for function in result["functions"].values():
+        for check in function["checks"]:
+            check["name"] = sys.intern(check["name"])
+            check["message"] = sys.intern(check["message"])
+    return result
+
+
 def grade_class(
     grader: Grader,
     submissions: list[Submission],
@@ -227,7 +238,7 @@ def grade_class(
                 while_grading()
             for submission in submissions:
                 student, result = grade_and_publish(submission)
-                results[student] = result
+                results[student] = _shared_strings(result)
                 if on_result:
                     on_result(student, result)
                 bar.update()
@@ -241,7 +252,7 @@ def grade_class(
                     while_grading()
                 for future in as_completed(futures):
                     student, result = future.result()
-                    results[student] = result
+                    results[student] = _shared_strings(result)
                     if on_result:
                         on_result(student, result)
                     bar.update()

@@ -108,7 +108,10 @@ class Zygote:
         if remaining <= 0 or not self.selector.select(remaining):
             self.stop()
             raise ZygoteError("the warm worker did not answer in time")
-        data = self.control.recv(MAX_PACKET)
+        try:
+            data = self.control.recv(MAX_PACKET)
+        except OSError:  # reset: the zygote died
+            data = b""
         if not data:
             self.log.seek(0)
             printed = self.log.read()[-800:].decode(errors="replace").strip()
