@@ -283,8 +283,9 @@ def grade_function(
             )
             return failed_function(spec, points, _with_hints(message, hints))
         try:
-            value = wire.decode(reply.header.get("value"), reply.buffers)
-            args_after = wire.decode(reply.header.get("args_after"), reply.buffers)
+            decoded: dict = {}  # one message: an array sent once is decoded once
+            value = wire.decode(reply.header.get("value"), reply.buffers, decoded)
+            args_after = wire.decode(reply.header.get("args_after"), reply.buffers, decoded)
         except wire.WireError as error:
             return failed_function(spec, points, f"the grader could not read the result ({error})")
 

@@ -37,9 +37,10 @@ class InProcessSession:
         except Exception as error:  # noqa: BLE001  (reported as a failed check)
             return Reply({"op": "raised", "type": type(error).__name__, "message": str(error)}, [])
         buffers: list[bytes] = []
+        seen: dict = {}  # as the worker does: an array in both is sent once
         header = {
             "op": "returned",
-            "value": wire.encode(value, buffers),
-            "args_after": wire.encode(arguments, buffers),
+            "value": wire.encode(value, buffers, seen),
+            "args_after": wire.encode(arguments, buffers, seen),
         }
         return Reply(header, buffers)

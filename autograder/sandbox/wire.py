@@ -70,8 +70,17 @@ def generators(args: list) -> list:
 # ---- encoding (runs in the worker, on whatever the student returned) ----
 
 
-def encode(value: object, buffers: list[bytes], depth: int = 0) -> object:
-    """Describe `value` as JSON-ready data, appending array contents to `buffers`."""
+def encode(value: object, buffers: list[bytes], seen: dict | None = None) -> object:
+    """Describe `value` as JSON-ready data, appending array contents to `buffers`.
+
+    An array met again (the same object: a parameter dict in every step's cache, say) is
+    sent once; its later nodes name the same buffer. seen: what one message has sent so
+    far (pass one dict to several calls that fill the same `buffers`).
+    """
+    return _encode(value, buffers, 0, {} if seen is None else seen)
+
+
+def _encode(value: object, buffers: list[bytes], depth: int, seen: dict) -> object:
     if depth > MAX_DEPTH:
         return {"t": "unsupported", "type": "structure nested too deeply"}
     if value is None:
@@ -89,6 +98,8 @@ def encode(value: object, buffers: list[bytes], depth: int = 0) -> object:
     if type(value) is RandomSource:
         return {"t": "rng", "seed": value.seed}
     if isinstance(value, np.ndarray):
+        if id(value) in seen:
+            return dict(seen[id(value)][1])
         if value.dtype.kind not in "biuf":
             return {"t": "unsupported", "type": f"array of dtype {value.dtype}"}
         if value.size > MAX_ARRAY_ELEMENTS:
@@ -97,24 +108,26 @@ def encode(value: object, buffers: list[bytes], depth: int = 0) -> object:
         wire_type = "<i8" if integer else "<f8"
         data = np.ascontiguousarray(value, dtype=wire_type)
         buffers.append(data.tobytes())
-        return {
+        node = {
             "t": "array",
             "shape": list(data.shape),
             "dtype": _dtype_name(value.dtype),
             "int": integer,
             "b": len(buffers) - 1,
         }
+        seen[id(value)] = (value, node)  # the value too: its id must not be reused meanwhile
+        return dict(node)
     if isinstance(value, tuple | list):
         kind = "tuple" if isinstance(value, tuple) else "list"
         if len(value) > MAX_ITEMS:
             return {"t": "unsupported", "type": f"{kind} of {len(value)} items (too long)"}
-        return {"t": kind, "items": [encode(item, buffers, depth + 1) for item in value]}
+        return {"t": kind, "items": [_encode(item, buffers, depth + 1, seen) for item in value]}
     if isinstance(value, dict):
         if len(value) > MAX_ITEMS or not all(isinstance(key, str) for key in value):
             return {"t": "unsupported", "type": "dict with non-string keys or too many keys"}
         return {
             "t": "dict",
-            "items": [[k, encode(v, buffers, depth + 1)] for k, v in value.items()],
+            "items": [[k, _encode(v, buffers, depth + 1, seen)] for k, v in value.items()],
         }
     return {"t": "unsupported", "type": type(value).__name__}
 
@@ -133,8 +146,14 @@ def _dtype_name(dtype: np.dtype) -> str:
 # ---- decoding (runs in the grader, on data from the untrusted worker) ----
 
 
-def decode(node: object, buffers: list[bytes], depth: int = 0) -> object:
-    """Rebuild a value from `encode`'s output, validating every field."""
+def decode(node: object, buffers: list[bytes], decoded: dict | None = None) -> object:
+    """Rebuild a value from `encode`'s output, validating every field. Nodes that name one
+    buffer with one shape give one array. decoded: the arrays of this message so far
+    (pass one dict to several calls on the same `buffers`)."""
+    return _decode(node, buffers, 0, {} if decoded is None else decoded)
+
+
+def _decode(node: object, buffers: list[bytes], depth: int, decoded: dict) -> object:
     if depth > MAX_DEPTH + 1 or not isinstance(node, dict):
         raise WireError("malformed value")
     kind = node.get("t")
@@ -161,13 +180,13 @@ def decode(node: object, buffers: list[bytes], depth: int = 0) -> object:
             raise WireError("malformed random source")
         return RandomSource(seed)
     if kind == "array":
-        return _decode_array(node, buffers)
+        return _decode_array(node, buffers, decoded)
     if kind in ("tuple", "list"):
         items = node.get("items")
         if not isinstance(items, list) or len(items) > MAX_ITEMS:
             raise WireError("malformed sequence")
-        decoded = [decode(item, buffers, depth + 1) for item in items]
-        return tuple(decoded) if kind == "tuple" else decoded
+        values = [_decode(item, buffers, depth + 1, decoded) for item in items]
+        return tuple(values) if kind == "tuple" else values
     if kind == "dict":
         items = node.get("items")
         if not isinstance(items, list) or len(items) > MAX_ITEMS:
@@ -176,30 +195,34 @@ def decode(node: object, buffers: list[bytes], depth: int = 0) -> object:
         for pair in items:
             if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
                 raise WireError("malformed dict item")
-            result[pair[0]] = decode(pair[1], buffers, depth + 1)
+            result[pair[0]] = _decode(pair[1], buffers, depth + 1, decoded)
         return result
     if kind == "unsupported":
         return Unsupported(str(node.get("type", "unknown"))[:200])
     raise WireError(f"unknown value kind {kind!r}"[:200])
 
 
-def _decode_array(node: dict, buffers: list[bytes]) -> np.ndarray:
-    shape, index = node.get("shape"), node.get("b")
-    if not (isinstance(shape, list) and len(shape) <= 8):
+def _decode_array(node: dict, buffers: list[bytes], decoded: dict) -> np.ndarray:
+    shape, index, integer = node.get("shape"), node.get("b"), node.get("int", False)
+    if type(shape) is not list or len(shape) > 8:
         raise WireError("malformed array shape")
-    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise WireError("malformed array shape")
-    if not (isinstance(index, int) and 0 <= index < len(buffers)):
+    for n in shape:
+        if type(n) is not int or n < 0:  # `type`, not isinstance: a bool is not a size
+            raise WireError("malformed array shape")
+    if type(index) is not int or not 0 <= index < len(buffers):
         raise WireError("malformed array buffer index")
-    integer = node.get("int", False)
     if type(integer) is not bool:
         raise WireError("malformed array type")
+    key = (index, *shape, integer)
+    if key in decoded:
+        return decoded[key]
     count = math.prod(shape)
     if count > MAX_ARRAY_ELEMENTS or len(buffers[index]) != 8 * count:
         raise WireError("array size does not match its buffer")
     wire_type, native = ("<i8", np.int64) if integer else ("<f8", np.float64)
     array = np.frombuffer(buffers[index], dtype=wire_type, count=count).reshape(shape)
-    return array.astype(native)  # a fresh, writable, native-endian copy
+    decoded[key] = array = array.astype(native)  # a fresh, writable, native-endian copy
+    return array
 
 
 # ---- framing ----

@@ -158,12 +158,12 @@ class Worker:
             return
         finally:
             self.namespace.update(saved)
-        out = []
+        out, seen = [], {}  # one message: an array in both is sent once
         try:
             header = {
                 "op": "returned",
-                "value": wire.encode(value, out),
-                "args_after": wire.encode(list(args), out),
+                "value": wire.encode(value, out, seen),
+                "args_after": wire.encode(list(args), out, seen),
             }
         except BaseException as error:  # noqa: BLE001
             self.send({"op": "raised", **_describe(error), "while": "reading the returned value"})

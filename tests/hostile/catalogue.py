@@ -456,9 +456,9 @@ CATALOGUE: list[Hostile] = [
                 import sys
                 wire = sys.modules['wire']
                 honest_encode = wire.encode
-                def forged(value, buffers, depth=0):
-                    if depth or not isinstance(value, dict):  # only the returned gradients
-                        return honest_encode(value, buffers, depth)
+                def forged(value, buffers, seen=None):
+                    if not isinstance(value, dict):  # only the returned gradients
+                        return honest_encode(value, buffers, seen)
                     buffers.append(b'\\0' * 8)
                     return {'t': 'array', 'shape': [10**6, 10**6], 'b': len(buffers) - 1}
                 wire.encode = forged
