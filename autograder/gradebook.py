@@ -18,6 +18,7 @@ import math
 import os
 import shutil
 import sysconfig
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from traitlets.config.loader import PyFileConfigLoader
 # `import nbgrader` pulls in jupyter_server and nbformat's validator (3-5 s), so nbgrader
 # is imported only when the gradebook is used: a CLI importing this module stays quick.
 if TYPE_CHECKING:
-    from nbgrader.api import Assignment, Grade, Gradebook, Student, SubmittedAssignment
+    from nbgrader.api import Grade, Gradebook, Student, SubmittedAssignment
     from sqlalchemy.orm import Session
 
 DEFAULT_COURSE_ID = "default_course"  # nbgrader's own default
@@ -90,18 +91,15 @@ class GradebookRecorder:
                 max_score=max_score,
                 cell_type="code",
             )
+        self.structure = _assignment_structure(gb.db, self.assignment)
         self.gradebook = gb
         return gb
 
     def record(self, student_id: str, result: dict[str, Any]) -> None:
         try:
+            session = self.open().db
             _record_student(
-                self.open().db,
-                self.assignment,
-                self.notebook,
-                student_id,
-                result,
-                list(self.max_scores),
+                session, self.structure, self.notebook, student_id, result, list(self.max_scores)
             )
         except Exception as exc:  # one student's failure must not stop the others
             self.failures[student_id] = exc
@@ -175,28 +173,60 @@ def _open_gradebook(url: str, course: str) -> Gradebook:
             os.environ["PATH"] = saved
 
 
+@dataclass(frozen=True)
+class _MasterNotebook:
+    """One notebook of the assignment, as plain data: read once per run, not per student
+    (each student's commit expires every row the session holds)."""
+
+    id: str
+    name: str
+    graded_cells: dict[str, str]  # cell id -> grade cell name (grade and task cells)
+    commented_cells: tuple[str, ...]  # cell ids (solution and task cells)
+
+
+@dataclass(frozen=True)
+class _Structure:
+    assignment_id: str
+    notebooks: tuple[_MasterNotebook, ...]
+
+
+def _assignment_structure(session: Session, assignment: str) -> _Structure:
+    from nbgrader.api import Assignment
+
+    row = session.query(Assignment).filter(Assignment.name == assignment).one()
+    notebooks = tuple(
+        _MasterNotebook(
+            master.id,
+            master.name,
+            {cell.id: cell.name for cell in [*master.grade_cells, *master.task_cells]},
+            tuple(cell.id for cell in [*master.solution_cells, *master.task_cells]),
+        )
+        for master in row.notebooks
+    )
+    return _Structure(row.id, notebooks)
+
+
 def _record_student(
     session: Session,
-    assignment: str,
+    structure: _Structure,
     notebook: str,
     student_id: str,
     result: dict[str, Any],
     functions: list[str],
 ) -> None:
     """Write one student's submission and grades, committed together or rolled back."""
-    from nbgrader.api import Assignment, Student
+    from nbgrader.api import Student
     from nbgrader.utils import parse_utc
 
     try:
-        assignment_row = session.query(Assignment).filter(Assignment.name == assignment).one()
         student = session.get(Student, student_id)
         if student is None:
             student = Student(id=student_id)
             session.add(student)
-        submission = _find_or_add_submission(session, assignment_row, student)
+        submission, new = _find_or_add_submission(session, structure.assignment_id, student)
         if result.get("timestamp"):
             submission.timestamp = parse_utc(result["timestamp"])
-        grades = _mirror_structure(session, assignment_row, submission)[notebook]
+        grades = _mirror_structure(session, structure, submission, new)[notebook]
         scored = result.get("functions") or {}
         for function in functions:
             # A function missing from this student's result (not expected) scores 0.
@@ -213,55 +243,62 @@ def _record_student(
 
 
 def _find_or_add_submission(
-    session: Session, assignment: Assignment, student: Student
-) -> SubmittedAssignment:
+    session: Session, assignment_id: str, student: Student
+) -> tuple[SubmittedAssignment, bool]:
+    """The student's submission of the assignment, and whether it is new."""
     from nbgrader.api import SubmittedAssignment
 
     submission = (
         session.query(SubmittedAssignment)
         .filter(
-            SubmittedAssignment.assignment_id == assignment.id,
+            SubmittedAssignment.assignment_id == assignment_id,
             SubmittedAssignment.student_id == student.id,
         )
         .one_or_none()
     )
-    if submission is None:
-        submission = SubmittedAssignment(assignment_id=assignment.id, student=student)
-        session.add(submission)
-    return submission
+    if submission is not None:
+        return submission, False
+    submission = SubmittedAssignment(assignment_id=assignment_id, student=student)
+    session.add(submission)
+    return submission, True
 
 
 def _mirror_structure(
-    session: Session, assignment: Assignment, submission: SubmittedAssignment
+    session: Session, structure: _Structure, submission: SubmittedAssignment, new: bool
 ) -> dict[str, dict[str, Grade]]:
-    """Give `submission` every notebook, grade and comment of `assignment`.
+    """Give `submission` every notebook, grade and comment of the assignment.
 
     This is what `Gradebook.add_submission` does for a new submission; doing it for an
     existing one too picks up grade cells added since. Returns {notebook: {cell: grade}}.
     New rows point at shared rows by id, as nbgrader does: setting the relationship
-    instead would load, e.g., every grade of the class for that cell.
+    instead would load, e.g., every grade of the class for that cell. A `new` submission
+    has no rows yet: nothing is looked up.
     """
     from nbgrader.api import Comment, Grade, SubmittedNotebook
 
-    submitted = {nb.notebook_id: nb for nb in submission.notebooks}
+    submitted = {} if new else {nb.notebook_id: nb for nb in submission.notebooks}
     grades_by_notebook: dict[str, dict[str, Grade]] = {}
-    for master in assignment.notebooks:
+    for master in structure.notebooks:
         sub_nb = submitted.get(master.id)
         if sub_nb is None:
             sub_nb = SubmittedNotebook(notebook_id=master.id, assignment=submission)
             session.add(sub_nb)
-        graded_cells = {cell.id: cell.name for cell in [*master.grade_cells, *master.task_cells]}
-        have_grade = {grade.cell_id for grade in sub_nb.grades}
-        for cell_id in graded_cells:
+            grades, comments = [], []
+        else:
+            grades, comments = list(sub_nb.grades), list(sub_nb.comments)
+        have_grade = {grade.cell_id for grade in grades}
+        for cell_id in master.graded_cells:
             if cell_id not in have_grade:
-                session.add(Grade(cell_id=cell_id, notebook=sub_nb))
-        have_comment = {comment.cell_id for comment in sub_nb.comments}
-        for cell in [*master.solution_cells, *master.task_cells]:
-            if cell.id not in have_comment:
-                session.add(Comment(cell_id=cell.id, notebook=sub_nb))
+                grade = Grade(cell_id=cell_id, notebook=sub_nb)
+                session.add(grade)
+                grades.append(grade)
+        have_comment = {comment.cell_id for comment in comments}
+        for cell_id in master.commented_cells:
+            if cell_id not in have_comment:
+                session.add(Comment(cell_id=cell_id, notebook=sub_nb))
         grades_by_notebook[master.name] = {
-            graded_cells[grade.cell_id]: grade
-            for grade in sub_nb.grades
-            if grade.cell_id in graded_cells
+            master.graded_cells[grade.cell_id]: grade
+            for grade in grades
+            if grade.cell_id in master.graded_cells
         }
     return grades_by_notebook
