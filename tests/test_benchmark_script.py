@@ -79,3 +79,31 @@ def test_without_figures_drops_only_the_figure_cells(benchmark, tmp_path):
     ]
     assert not [i for i in ids if i.startswith("fig_")]
     assert set(GRADED_FUNCTIONS) <= set(ids)
+
+
+@pytest.fixture(scope="module")
+def class_scale():
+    """benchmarks/class_scale.py as a module (it loads compare_with_nbgrader beside it)."""
+    spec = importlib.util.spec_from_file_location("class_scale", ROOT / "benchmarks/class_scale.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("compare_with_nbgrader", None)
+
+
+def test_class_scale_builds_a_tenth_with_one_mistake_each(class_scale, tmp_path):
+    scratch, plan = class_scale.build(tmp_path, "class", 10)
+    assert sorted(len(ids) for ids in plan.values()) == [0] * 9 + [1]
+    notebooks = sorted((scratch / "submitted").glob("*/rnn_step_by_step/*.ipynb"))
+    assert len(notebooks) == 10
+
+
+def test_class_scale_digest_covers_results_and_every_feedback_page(class_scale, tmp_path):
+    results = tmp_path / "run.json"
+    results.write_text("{}")
+    page = tmp_path / "run" / "feedback" / "s1" / "a" / "a.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("one")
+    before = class_scale.tree_digest(results)
+    page.write_text("two")
+    assert class_scale.tree_digest(results) != before
