@@ -498,8 +498,39 @@ def _salvage(data: bytes | mmap.mmap) -> dict | None:
     return {"cells": cells, "nbformat": 4, "nbformat_minor": 0, "metadata": {}}
 
 
+def _small_and_plain(data: bytes | mmap.mmap) -> dict | None:
+    """The notebook parsed whole, if nothing about it needs the careful reading: at most
+    MAX_CELL_SOURCE_BYTES (so no value is over the limit), UTF-8 without a BOM, valid
+    JSON, nested at most MAX_NESTING deep. Else None. Its outputs are parsed too, and
+    ignored, as the careful reading skips them: the cells read are the same."""
+    if len(data) > MAX_CELL_SOURCE_BYTES:
+        return None
+    try:
+        text = bytes(data).decode("utf-8")
+        notebook = None if text.startswith("\ufeff") else json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(notebook, dict) or _depth(notebook) > MAX_NESTING:
+        return None
+    return notebook
+
+
+def _depth(value: object) -> int:
+    """How deep JSON containers nest in `value` (a plain loop: no recursion limit)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item
+        deepest = max(deepest, depth)
+        pending += [(child, depth + 1) for child in children if isinstance(child, dict | list)]
+    return deepest
+
+
 def _parse(data: bytes | mmap.mmap, size: int) -> ParsedNotebook:
     """Reduce, decode, parse (or salvage) and index the bytes of a notebook `size` bytes long."""
+    small = _small_and_plain(data)
+    if small is not None:  # most honest submissions: a few ms less per notebook
+        return parse_notebook(small)
     text, problems = _decode(_without_outputs(data))
     try:
         parsed = parse_notebook(json.loads(text))

@@ -89,3 +89,51 @@ def test_notebook_over_the_read_limit_is_refused(tmp_path: Path, monkeypatch):
     path.write_text(json.dumps(notebook()))
     with pytest.raises(nb_module.NotebookError, match="clear the outputs"):
         read_notebook(path)
+
+
+def _read_both_ways(data: bytes, monkeypatch) -> tuple[object, object]:
+    """What `_parse` gives (a ParsedNotebook, or the NotebookError's message) with the
+    whole-notebook fast path, then with the careful reading alone."""
+
+    def parse():
+        try:
+            return nb_module._parse(data, len(data))
+        except nb_module.NotebookError as error:
+            return str(error)
+
+    fast = parse()
+    with monkeypatch.context() as patch:
+        patch.setattr(nb_module, "_small_and_plain", lambda data: None)
+        careful = parse()
+    return fast, careful
+
+
+def _with_outputs() -> bytes:
+    content = notebook()
+    for cell in content["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": TRICKY}]
+    return json.dumps(content).encode()
+
+
+SMALL_NOTEBOOKS = {
+    "release": Path(__file__).parents[2] / "release/rnn_step_by_step/rnn_step_by_step.ipynb",
+    "tricky": json.dumps(notebook()).encode(),
+    "outputs": _with_outputs(),
+    "bom": b"\xef\xbb\xbf" + json.dumps(notebook()).encode(),
+    "latin-1": json.dumps(notebook()).encode().replace(b"c1", b"c\xe9"),
+    "cut off": json.dumps(notebook()).encode()[:-40],
+    "nested 600 deep": b'{"cells": [], "nbformat": 4, "x": ' + b"[" * 600 + b"]" * 600 + b"}",
+    "version 3": json.dumps(
+        {"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "code", "input": "x = 1"}]}]}
+    ).encode(),
+    "not a notebook": b"[1, 2, 3]",
+}
+
+
+@pytest.mark.parametrize("name", SMALL_NOTEBOOKS)
+def test_the_fast_path_reads_exactly_what_the_careful_reading_does(name, monkeypatch):
+    data = SMALL_NOTEBOOKS[name]
+    data = data.read_bytes() if isinstance(data, Path) else data
+    fast, careful = _read_both_ways(data, monkeypatch)
+    assert fast == careful
