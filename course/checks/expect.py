@@ -6,7 +6,8 @@ it is, and suggests the likely mistake.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import copy
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -146,6 +147,14 @@ def same_values(a: object, b: object) -> bool:
     if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
         return a.shape == b.shape and max_abs_difference(a, b) <= IDENTITY_ATOL
     return False
+
+
+def expect_leaves_inputs(function: str, inputs: Mapping[str, object], call: Callable) -> None:
+    """Run `call()`, which passes `inputs` (name -> value) to `function`, and check each
+    input still holds the values it had before (`expect_unchanged`)."""
+    kept = copy.deepcopy(inputs)
+    call()
+    expect_unchanged(function, kept, inputs)
 
 
 def expect_unchanged(function: str, kept: Mapping[str, object], now: Mapping[str, object]) -> None:

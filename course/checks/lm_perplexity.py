@@ -7,12 +7,11 @@ the number of characters the model hesitates between, on average.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from course.checks.expect import CheckFailure, expect, expect_unchanged
+from course.checks.expect import CheckFailure, expect, expect_leaves_inputs
 from course.checks.lm_cases import lm_parameters
 from course.checks.lm_expect import expect_scalar, likely_mistake, quietly, same_number
 from course.checks.lm_samples import (
@@ -100,9 +99,8 @@ def _expect_perplexity_sample(perplexity: Callable) -> None:
 
 def _expect_parameters_unchanged(perplexity: Callable) -> None:
     parameters = _perplexity_parameters()
-    kept = copy.deepcopy(parameters)
-    _perplexity(perplexity, parameters)
-    expect_unchanged("perplexity", {"parameters": kept}, {"parameters": parameters})
+    call = lambda: _perplexity(perplexity, parameters)  # noqa: E731
+    expect_leaves_inputs("perplexity", {"parameters": parameters}, call)
 
 
 def check_perplexity(perplexity: Callable) -> None:
