@@ -3,9 +3,9 @@
 - The formgrader counts a submission as autograded when `autograded/<student>/<assignment>/`
   exists and the gradebook's submission timestamp equals the one in
   `submitted/<student>/<assignment>/timestamp.txt`; Manual Grading then opens the notebooks
-  there. So for every graded student `write_autograded` writes, atomically, the submitted
-  notebook with each autograder test cell's output replaced by the table of our checks
-  (score, every check and its message), with `timestamp.txt` beside it;
+  there. So for every graded student `write_autograded_notebook` writes, atomically,
+  the submitted notebook with each autograder test cell's output replaced by the table
+  of our checks (score, every check and its message), with `timestamp.txt` beside it;
   `submission_timestamp` gives the timestamp the gradebook must record.
 - `nbgrader release_feedback` sends `feedback/<student>/<assignment>/<notebook>.html`
   and needs the submission's `timestamp.txt` and `submission_secret.txt` beside it:
@@ -50,23 +50,6 @@ def checks_table(function: str, result: dict[str, Any]) -> str:
         mark = "✓" if check["passed"] else "✗"
         lines.append(f"{mark} {check['name']}: {check['message']}")
     return "\n".join(lines) + "\n"
-
-
-def write_autograded(
-    course_root: Path,
-    submitted: Path,
-    assignment: str,
-    notebooks: dict[str, Path],
-    results: dict[str, Any],
-) -> list[Path]:
-    """Write autograded/<student>/<assignment>/<notebook> for every student of `results`
-    whose notebook (in `notebooks`) can be read as JSON; returns the paths written."""
-    written = (
-        write_autograded_notebook(course_root, submitted, assignment, student, source, result)
-        for student, result in results["students"].items()
-        if (source := notebooks.get(student)) is not None
-    )
-    return [path for path in written if path is not None]
 
 
 def write_autograded_notebook(

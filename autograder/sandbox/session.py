@@ -176,11 +176,11 @@ class WorkerSession:
     def close(self) -> None:
         if self.process is None:
             return
-        if isinstance(self.process, Child):
-            # Its cgroup holds every process it has: killed there, not by a pid that the
-            # zygote may have reaped already. Deleting the cgroup can wait.
+        forked = isinstance(self.process, Child)
+        if forked:
+            # Its cgroup holds every process it has: killed there (below), not by a pid
+            # that the zygote may have reaped already. Deleting the cgroup can wait.
             self.zygote.forget(self.process.id)
-            self.cgroup.remove(wait=False)
         else:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -189,7 +189,7 @@ class WorkerSession:
             stream.close()
         self.channel.close()
         self.startup_errors.close()
-        self.cgroup.remove()
+        self.cgroup.remove(wait=not forked)
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
         self.process = None
