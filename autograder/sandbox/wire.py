@@ -99,7 +99,7 @@ def _encode(value: object, buffers: list[bytes], depth: int, seen: dict) -> obje
         return {"t": "rng", "seed": value.seed}
     if isinstance(value, np.ndarray):
         if id(value) in seen:
-            return dict(seen[id(value)][1])
+            return seen[id(value)][1]  # the same node again: it names the same buffer
         if value.dtype.kind not in "biuf":
             return {"t": "unsupported", "type": f"array of dtype {value.dtype}"}
         if value.size > MAX_ARRAY_ELEMENTS:
@@ -116,7 +116,7 @@ def _encode(value: object, buffers: list[bytes], depth: int, seen: dict) -> obje
             "b": len(buffers) - 1,
         }
         seen[id(value)] = (value, node)  # the value too: its id must not be reused meanwhile
-        return dict(node)
+        return node
     if isinstance(value, tuple | list):
         kind = "tuple" if isinstance(value, tuple) else "list"
         if len(value) > MAX_ITEMS:
