@@ -63,15 +63,20 @@ class Zygote:
     def start(self) -> None:
         grader_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in stop())
-        with zygote_end:
-            self.process = subprocess.Popen(
-                self.isolation.zygote_command(),
-                stdin=zygote_end,
-                stdout=self.log,
-                stderr=self.log,
-                env=worker_environment(),
-                start_new_session=True,
-            )
+        try:
+            with zygote_end:
+                self.process = subprocess.Popen(
+                    self.isolation.zygote_command(),
+                    stdin=zygote_end,
+                    stdout=self.log,
+                    stderr=self.log,
+                    env=worker_environment(),
+                    start_new_session=True,
+                )
+        except OSError as error:  # bubblewrap or the interpreter cannot be run
+            grader_end.close()
+            self.log.close()
+            raise ZygoteError(f"the warm worker could not be started ({error})") from None
         self.control = grader_end
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.control, selectors.EVENT_READ)
@@ -166,18 +171,29 @@ class Zygote:
 
 
 _zygotes: dict[tuple[int, str], Zygote] = {}
+# Processes whose zygote would not start: each of their workers starts on its own, at
+# once, rather than every submission waiting for another failed start.
+_not_starting: set[tuple[int, str]] = set()
 
 
 def zygote_for(isolation: Isolation) -> Zygote:
     """This process's zygote (started the first time, and again if it died): each
-    grading process has its own, so `--jobs` processes never share one."""
+    grading process has its own, so `--jobs` processes never share one. Raises
+    ZygoteError if it does not start (then at once, for the rest of this process)."""
     key = (os.getpid(), str(isolation.bwrap))
+    if key in _not_starting:
+        raise ZygoteError("the warm worker did not start in this grading process")
     zygote = _zygotes.get(key)
     if zygote is None or not zygote.alive:
         if zygote is not None:
             zygote.stop()
         zygote = _zygotes[key] = Zygote(isolation)
-        zygote.start()
+        try:
+            zygote.start()
+        except ZygoteError:
+            del _zygotes[key]
+            _not_starting.add(key)
+            raise
     return zygote
 
 

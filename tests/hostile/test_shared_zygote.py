@@ -25,7 +25,7 @@ from autograder.demo_class import correct_code, fill_solution_cells, read_releas
 from autograder.grading import Grader
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.zygote_process import zygote_for
+from autograder.sandbox.zygote_process import Zygote, ZygoteError, zygote_for
 from tests.assignments import ASSIGNMENT, NOTEBOOK, RNN, course_reference
 
 pytestmark = pytest.mark.skipif(
@@ -271,3 +271,16 @@ def test_a_zygote_that_died_is_started_again(grader, tmp_path):
     after = grade_class(grader, submissions, jobs=1, progress=False)
     assert after == before
     assert zygote_for(grader.isolation) is not zygote
+
+
+def test_a_zygote_that_does_not_start_is_not_tried_again(monkeypatch):
+    """Each worker then starts on its own at once, instead of waiting for another
+    failed start per submission."""
+    broken = Isolation(bwrap="/nonexistent/bwrap")
+    with pytest.raises(ZygoteError, match="could not be started"):
+        zygote_for(broken)
+    started = []
+    monkeypatch.setattr(Zygote, "start", lambda self: started.append(self))
+    with pytest.raises(ZygoteError, match="did not start in this grading process"):
+        zygote_for(broken)
+    assert started == []
