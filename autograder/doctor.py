@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 from autograder.course_layout import CourseLayout
-from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits, megabytes
 from autograder.sandbox.session import WorkerFailure, WorkerSession
@@ -116,7 +115,7 @@ def run_probe(
             )
             if reply.header["op"] != "returned":
                 raise RuntimeError(f"the probe failed: {reply.header.get('message')}")
-            found = wire.decode(reply.header["value"], reply.buffers)
+            found = reply.decode("value")
             # What counts is whether the file reached the real course folder: inside the
             # sandbox a path under /tmp may land in its private /tmp instead.
             found["wrote_outside"] = (Path(private[0]).parent / PROBE_FILE).exists()

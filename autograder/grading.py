@@ -283,9 +283,7 @@ def grade_function(
             )
             return failed_function(spec, points, _with_hints(message, hints))
         try:
-            decoded: dict = {}  # one message: an array sent once is decoded once
-            value = wire.decode(reply.header.get("value"), reply.buffers, decoded)
-            args_after = wire.decode(reply.header.get("args_after"), reply.buffers, decoded)
+            value, args_after = reply.decode("value"), reply.decode("args_after")
         except wire.WireError as error:
             return failed_function(spec, points, f"the grader could not read the result ({error})")
 

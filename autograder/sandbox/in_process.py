@@ -25,7 +25,16 @@ class InProcessSession:
         return None
 
     def call(
-        self, function, args, oracle, oracles, deadline, timeout_message, draws=0, stand_ins=None
+        self,
+        function,
+        args,
+        oracle,
+        oracles,
+        deadline,
+        timeout_message,
+        draws=0,
+        stand_ins=None,
+        discard=False,
     ) -> Reply:
         arguments = copy.deepcopy(list(args))
         call_args = wire.generators(arguments)

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.dependency_calls import Declined, refusal_message
@@ -57,8 +57,18 @@ class WorkerFailure(Exception):
 
 @dataclass
 class Reply:
+    """One message from the worker; `decode` rebuilds the values in its header."""
+
     header: dict
     buffers: list[bytes]
+    ledger: wire.Ledger | None = None
+    first: int = 0  # the number of its first buffer in the session (see wire.Ledger)
+    decoded: dict = field(default_factory=dict)  # an array sent once is decoded once
+
+    def decode(self, key: str) -> object:
+        """The value under `key` of the header (raises wire.WireError if malformed)."""
+        node = self.header.get(key)
+        return wire.decode(node, self.buffers, self.decoded, self.ledger, self.first)
 
 
 class _Channel:
@@ -111,6 +121,7 @@ class WorkerSession:
     # ---- life cycle ----
 
     def start(self) -> None:
+        self.ledger = wire.Ledger()  # what this worker and the grader have sent each other
         if self.zygote is not None and self._fork_from_zygote():
             return
         workdir = new_workdir() if not self.isolation.sandboxed else None
@@ -203,8 +214,15 @@ class WorkerSession:
 
     # ---- messages ----
 
-    def _send(self, header: dict, deadline: float, buffers: list[bytes] | None = None) -> None:
-        """Write one message before `deadline`; a worker that does not read it is killed."""
+    def _send(
+        self,
+        header: dict,
+        deadline: float,
+        buffers: list[bytes] | None = None,
+        seen: dict | None = None,
+    ) -> None:
+        """Write one message before `deadline`; a worker that does not read it is killed.
+        seen: what `wire.encode` met while filling `buffers` (for the ledger)."""
         data = memoryview(wire.pack(header, buffers or []))
         if len(data) > MAX_REQUEST_BYTES:
             raise ValueError(f"a message to the worker of {len(data)} bytes is over the cap")
@@ -223,6 +241,7 @@ class WorkerSession:
                     continue
                 except OSError:  # the worker is gone (broken pipe)
                     raise self._death() from None
+        self.ledger.sent(buffers or [], seen or {})
 
     @property
     def process_cap(self) -> int:
@@ -238,7 +257,7 @@ class WorkerSession:
 
     def _receive(self, deadline: float, activity: str) -> Reply:
         try:
-            return self.channel.read(deadline)
+            reply = self.channel.read(deadline)
         except TimeoutError:
             self.close()
             raise WorkerFailure("timeout", activity) from None
@@ -248,6 +267,8 @@ class WorkerSession:
             self.close()
             message = f"the grader could not read its result ({error})"
             raise WorkerFailure("protocol", message) from None
+        reply.ledger, reply.first = self.ledger, self.ledger.received(reply.buffers)
+        return reply
 
     def _death(self) -> WorkerFailure:
         """Explain why the worker process ended, from its exit status."""
@@ -313,17 +334,21 @@ class WorkerSession:
         timeout_message: str,
         draws: int = 0,
         stand_ins: dict[str, str] | None = None,
+        discard: bool = False,
     ) -> Reply:
         """Call `function(*args)` in the worker (`draws` times for a stochastic function,
         returning the list of values); serve its calls to `oracles` meanwhile, while the
-        worker answers those to `stand_ins` itself (see `Assignment.stand_ins`)."""
+        worker answers those to `stand_ins` itself (see `Assignment.stand_ins`).
+        discard: the worker only says that it returned, not what (a cost probe)."""
         buffers: list[bytes] = []
-        skeleton = wire.encode(list(args), buffers)
+        seen: dict = {}
+        skeleton = wire.encode(list(args), buffers, seen, self.ledger)
         self.calls += 1
         request = {"op": "call", "function": function, "args": skeleton, "oracles": list(oracles)}
         request["draws"] = draws
         request["stand_ins"] = stand_ins or {}
-        self._send({**request, "seq": self.calls}, deadline, buffers)
+        request["discard"] = discard
+        self._send({**request, "seq": self.calls}, deadline, buffers, seen)
         while True:
             reply = self._receive(deadline, timeout_message)
             op, seq = reply.header.get("op"), reply.header.get("seq")
@@ -339,7 +364,7 @@ class WorkerSession:
     def _answer_oracle(self, reply: Reply, oracle: OracleHandler, deadline: float) -> None:
         name = reply.header["function"]
         try:
-            args = wire.decode(reply.header.get("args"), reply.buffers)
+            args = reply.decode("args")
             if not isinstance(args, list):
                 raise wire.WireError("arguments are not a list")
             value = oracle(name, args)
@@ -350,7 +375,9 @@ class WorkerSession:
             self._send({"op": "oracle_error", "message": refusal_message(name, error)}, deadline)
             return
         out: list[bytes] = []
-        self._send({"op": "oracle_result", "value": wire.encode(value, out)}, deadline, out)
+        seen: dict = {}
+        node = wire.encode(value, out, seen, self.ledger)
+        self._send({"op": "oracle_result", "value": node}, deadline, out, seen)
 
 
 def _signal_message(signum: int, limits: Limits) -> str:

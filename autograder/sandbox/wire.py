@@ -2,13 +2,29 @@
 
 This file runs on both sides: imported as `autograder.sandbox.wire` by the grader and as
 `wire` by the worker inside the sandbox, so it needs nothing but numpy and the standard
-library. A message is a JSON header plus raw little-endian float64 buffers. Nothing is
-ever unpickled, and the grader rebuilds every value itself from validated numbers, so an
-object a student shapes (an ndarray subclass, a forged __eq__ or __array__) cannot cross.
+library. A message is a JSON header plus raw little-endian buffers (float64 or int64).
+Nothing is ever unpickled, and the grader rebuilds every value itself from validated
+numbers, so an object a student shapes (an ndarray subclass, a forged __eq__ or
+__array__) cannot cross.
 
 Values: None, numbers (an int stays an int), strings (at most MAX_STRING characters),
 float arrays (as float64) and integer arrays (as int64), tuples, lists, dicts with string
 keys, and `RandomSource`, the grader's stand-in for a random generator it hands a sampler.
+Each is a JSON list whose first item says what it is:
+
+    ["n"] None          ["f", 1.5] a number     ["i", 3] an int     ["s", "text"] a string
+    ["g", seed] a RandomSource      ["u", "what"] a value of a type that cannot cross
+    ["t", item, ...] a tuple        ["l", item, ...] a list     ["d", key, item, ...] a dict
+    ["a", b, shape, integer]        an array: buffer b of this message
+    ["r", whose, k, shape, integer] an array sent before, unchanged (see `Ledger`)
+
+One session's messages repeat arrays a lot: the parameters in every step's cache, the
+arguments a function leaves as they were, a dependency's result kept in the caller's
+cache. A `Ledger` on each side numbers every buffer each side has sent, so an array
+that crossed before, in either direction, and still holds exactly those bytes is named,
+not sent again. The receiver gives back its own array where it still holds those bytes
+(a student's cache then holds the student's own `a_prev`, as in plain Python), else a
+fresh copy of them.
 """
 
 from __future__ import annotations
@@ -25,7 +41,11 @@ MAX_DEPTH = 8
 MAX_ITEMS = 10_000
 MAX_ARRAY_ELEMENTS = 4_000_000
 MAX_STRING = 100_000
+# The bytes each side remembers per direction of one session; past it, arrays are sent
+# in full again. Both sides count the same buffers, so they agree on what is remembered.
+LEDGER_BYTES = 16 * 2**20
 _LENGTH = struct.Struct("<Q")
+_FLOAT, _INT = np.dtype("<f8"), np.dtype("<i8")
 
 
 class WireError(Exception):
@@ -67,161 +87,254 @@ def generators(args: list) -> list:
     ]
 
 
-# ---- encoding (runs in the worker, on whatever the student returned) ----
+# ---- what one session has sent ----
 
 
-def encode(value: object, buffers: list[bytes], seen: dict | None = None) -> object:
+class _Stream:
+    """The buffers one side has sent in a session, numbered from 0, as far as remembered."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.data: list[bytes | memoryview | None] = []
+        self.arrays: list[np.ndarray | None] = []  # this side's array holding those bytes
+        self.left = max_bytes
+
+    def add(self, buffers: list) -> int:
+        """Number the buffers of one message; returns the number of its first."""
+        first = len(self.data)
+        for data in buffers:
+            kept = len(data) <= self.left
+            self.left -= len(data) if kept else 0
+            self.data.append(data if kept else None)
+            self.arrays.append(None)
+        return first
+
+
+class Ledger:
+    """One side's record of the buffers both sides sent in one session (see the module
+    docstring): `mine` were sent by this side, `theirs` by the other."""
+
+    def __init__(self, max_bytes: int = LEDGER_BYTES) -> None:
+        self.mine = _Stream(max_bytes)
+        self.theirs = _Stream(max_bytes)
+        # id(array) -> (stream, number, shape, integer); the stream keeps the array alive,
+        # so its id is not reused while it is here.
+        self.known: dict[int, tuple[_Stream, int, tuple, bool]] = {}
+
+    def remember(self, stream: _Stream, number: int, array: np.ndarray, integer: bool) -> None:
+        """`array` holds the bytes of buffer `number` of `stream` (if they are kept)."""
+        if stream.data[number] is not None:
+            stream.arrays[number] = array
+            self.known[id(array)] = (stream, number, array.shape, integer)
+
+    def sent(self, buffers: list, seen: dict) -> None:
+        """Record a message this side has just sent (`encode`'s `buffers` and `seen`)."""
+        first = self.mine.add(buffers)
+        for array, node in seen.values():
+            if node[0] == "a":
+                self.remember(self.mine, first + node[1], array, bool(node[3]))
+
+    def received(self, buffers: list) -> int:
+        """Record a message from the other side; returns the number of its first buffer
+        (for `decode`)."""
+        return self.theirs.add(buffers)
+
+    def reference(self, array: np.ndarray) -> list | None:
+        """A ["r", ...] node for `array` if it crossed before and still holds those bytes."""
+        entry = self.known.get(id(array))
+        if entry is None:
+            return None
+        stream, number, shape, integer = entry
+        if stream.arrays[number] is not array or not _holds(array, stream.data[number], integer):
+            return None
+        return ["r", int(stream is self.theirs), number, list(shape), int(integer)]
+
+
+def _wire_form(array: np.ndarray, integer: bool) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=_INT if integer else _FLOAT)
+
+
+def _holds(array: np.ndarray, data: bytes | memoryview | None, integer: bool) -> bool:
+    """Whether `array`, sent as it is now, would be exactly `data`."""
+    return data is not None and _wire_form(array, integer).tobytes() == data
+
+
+# ---- encoding (the worker's side runs on whatever the student returned) ----
+
+
+def encode(
+    value: object, buffers: list[bytes], seen: dict | None = None, ledger: Ledger | None = None
+) -> list:
     """Describe `value` as JSON-ready data, appending array contents to `buffers`.
 
-    An array met again (the same object: a parameter dict in every step's cache, say) is
-    sent once; its later nodes name the same buffer. seen: what one message has sent so
-    far (pass one dict to several calls that fill the same `buffers`).
+    An array met again in one message is sent once; with a `ledger`, an array that
+    crossed before and still holds those bytes is not sent at all. seen: what one message
+    has sent so far (pass one dict to several calls that fill the same `buffers`; then
+    give it to `Ledger.sent` once the message is sent).
     """
-    return _encode(value, buffers, 0, {} if seen is None else seen)
+    return _encode(value, buffers, 0, {} if seen is None else seen, ledger)
 
 
-def _encode(value: object, buffers: list[bytes], depth: int, seen: dict) -> object:
+def _encode(value: object, buffers: list, depth: int, seen: dict, ledger: Ledger | None) -> list:
     if depth > MAX_DEPTH:
-        return {"t": "unsupported", "type": "structure nested too deeply"}
-    if value is None:
-        return {"t": "none"}
-    if type(value) is int or isinstance(value, np.integer):  # not bool: a bool is a number
-        if abs(int(value)) < 2**63:
-            return {"t": "int", "v": int(value), "type": type(value).__name__}
-        return {"t": "number", "v": float(value), "type": type(value).__name__}
-    if isinstance(value, bool | int | float | np.bool_ | np.floating):
-        return {"t": "number", "v": float(value), "type": type(value).__name__}
-    if type(value) is str:
-        if len(value) > MAX_STRING:
-            return {"t": "unsupported", "type": f"string of {len(value)} characters (too long)"}
-        return {"t": "str", "v": value}
-    if type(value) is RandomSource:
-        return {"t": "rng", "seed": value.seed}
+        return ["u", "structure nested too deeply"]
     if isinstance(value, np.ndarray):
         if id(value) in seen:
             return seen[id(value)][1]  # the same node again: it names the same buffer
-        if value.dtype.kind not in "biuf":
-            return {"t": "unsupported", "type": f"array of dtype {value.dtype}"}
-        if value.size > MAX_ARRAY_ELEMENTS:
-            return {"t": "unsupported", "type": f"array of {value.size} elements (too large)"}
-        integer = value.dtype.kind in "iu" and bool(value.size == 0 or np.abs(value).max() < 2**63)
-        wire_type = "<i8" if integer else "<f8"
-        data = np.ascontiguousarray(value, dtype=wire_type)
-        buffers.append(data.tobytes())
-        node = {
-            "t": "array",
-            "shape": list(data.shape),
-            "dtype": _dtype_name(value.dtype),
-            "int": integer,
-            "b": len(buffers) - 1,
-        }
+        node = ledger.reference(value) if ledger is not None else None
+        if node is None:
+            node = _array_node(value, buffers)
         seen[id(value)] = (value, node)  # the value too: its id must not be reused meanwhile
         return node
     if isinstance(value, tuple | list):
-        kind = "tuple" if isinstance(value, tuple) else "list"
+        kind = "t" if isinstance(value, tuple) else "l"
         if len(value) > MAX_ITEMS:
-            return {"t": "unsupported", "type": f"{kind} of {len(value)} items (too long)"}
-        return {"t": kind, "items": [_encode(item, buffers, depth + 1, seen) for item in value]}
+            return ["u", f"{'tuple' if kind == 't' else 'list'} of {len(value)} items (too long)"]
+        return [kind, *[_encode(item, buffers, depth + 1, seen, ledger) for item in value]]
     if isinstance(value, dict):
         if len(value) > MAX_ITEMS or not all(isinstance(key, str) for key in value):
-            return {"t": "unsupported", "type": "dict with non-string keys or too many keys"}
-        return {
-            "t": "dict",
-            "items": [[k, _encode(v, buffers, depth + 1, seen)] for k, v in value.items()],
-        }
-    return {"t": "unsupported", "type": type(value).__name__}
+            return ["u", "dict with non-string keys or too many keys"]
+        node = ["d"]
+        for key, item in value.items():
+            node += (key, _encode(item, buffers, depth + 1, seen, ledger))
+        return node
+    if value is None:
+        return ["n"]
+    if type(value) is int or isinstance(value, np.integer):  # not bool: a bool is a number
+        return ["i", int(value)] if abs(int(value)) < 2**63 else ["f", float(value)]
+    if isinstance(value, bool | int | float | np.bool_ | np.floating):
+        return ["f", float(value)]
+    if type(value) is str:
+        if len(value) > MAX_STRING:
+            return ["u", f"string of {len(value)} characters (too long)"]
+        return ["s", value]
+    if type(value) is RandomSource:
+        return ["g", value.seed]
+    return ["u", type(value).__name__]
 
 
-_DTYPE_NAMES: dict = {}
+def _array_node(value: np.ndarray, buffers: list) -> list:
+    if value.dtype.kind not in "biuf":
+        return ["u", f"array of dtype {value.dtype}"]
+    if value.size > MAX_ARRAY_ELEMENTS:
+        return ["u", f"array of {value.size} elements (too large)"]
+    integer = value.dtype.kind in "iu" and bool(value.size == 0 or np.abs(value).max() < 2**63)
+    buffers.append(_wire_form(value, integer).tobytes())
+    return ["a", len(buffers) - 1, list(value.shape), int(integer)]
 
 
-def _dtype_name(dtype: np.dtype) -> str:
-    """str(dtype), remembered: numpy computes it in Python, for every array."""
-    name = _DTYPE_NAMES.get(dtype)
-    if name is None:
-        name = _DTYPE_NAMES[dtype] = str(dtype)
-    return name
+# ---- decoding (the grader's side runs on data from the untrusted worker) ----
 
 
-# ---- decoding (runs in the grader, on data from the untrusted worker) ----
-
-
-def decode(node: object, buffers: list[bytes], decoded: dict | None = None) -> object:
+def decode(
+    node: object,
+    buffers: list,
+    decoded: dict | None = None,
+    ledger: Ledger | None = None,
+    first: int = 0,
+) -> object:
     """Rebuild a value from `encode`'s output, validating every field. Nodes that name one
     buffer with one shape give one array. decoded: the arrays of this message so far
-    (pass one dict to several calls on the same `buffers`)."""
-    return _decode(node, buffers, 0, {} if decoded is None else decoded)
+    (pass one dict to several calls on the same `buffers`). ledger, first: this side's
+    ledger and what `Ledger.received` returned for this message (arrays named by an
+    ["r", ...] node need them)."""
+    return _decode(node, buffers, 0, {} if decoded is None else decoded, ledger, first)
 
 
-def _decode(node: object, buffers: list[bytes], depth: int, decoded: dict) -> object:
-    if depth > MAX_DEPTH + 1 or not isinstance(node, dict):
+def _decode(node, buffers, depth, decoded, ledger, first) -> object:
+    if depth > MAX_DEPTH + 1 or type(node) is not list or not node:
         raise WireError("malformed value")
-    kind = node.get("t")
-    if kind == "none":
-        return None
-    if kind == "number":
-        number = node.get("v")
-        if not isinstance(number, int | float) or isinstance(number, bool):
-            raise WireError("malformed number")
-        return float(number)
-    if kind == "int":
-        number = node.get("v")
-        if type(number) is not int or abs(number) >= 2**63:
-            raise WireError("malformed integer")
-        return number
-    if kind == "str":
-        text = node.get("v")
-        if type(text) is not str or len(text) > MAX_STRING:
-            raise WireError("malformed string")
-        return text
-    if kind == "rng":
-        seed = node.get("seed")
-        if type(seed) is not int or not 0 <= seed < 2**63:
-            raise WireError("malformed random source")
-        return RandomSource(seed)
-    if kind == "array":
-        return _decode_array(node, buffers, decoded)
-    if kind in ("tuple", "list"):
-        items = node.get("items")
-        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+    kind = node[0]
+    if kind == "a" or kind == "r":
+        return _decode_array(node, buffers, decoded, ledger, first)
+    if kind == "t" or kind == "l":
+        if len(node) > MAX_ITEMS + 1:
             raise WireError("malformed sequence")
-        values = [_decode(item, buffers, depth + 1, decoded) for item in items]
-        return tuple(values) if kind == "tuple" else values
-    if kind == "dict":
-        items = node.get("items")
-        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+        values = [_decode(item, buffers, depth + 1, decoded, ledger, first) for item in node[1:]]
+        return tuple(values) if kind == "t" else values
+    if kind == "d":
+        if len(node) % 2 != 1 or len(node) > 2 * MAX_ITEMS + 1:
             raise WireError("malformed dict")
         result = {}
-        for pair in items:
-            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
-                raise WireError("malformed dict item")
-            result[pair[0]] = _decode(pair[1], buffers, depth + 1, decoded)
+        for index in range(1, len(node), 2):
+            key = node[index]
+            if type(key) is not str:
+                raise WireError("malformed dict key")
+            result[key] = _decode(node[index + 1], buffers, depth + 1, decoded, ledger, first)
         return result
-    if kind == "unsupported":
-        return Unsupported(str(node.get("type", "unknown"))[:200])
+    if len(node) > 2:
+        raise WireError("malformed value")
+    item = node[1] if len(node) == 2 else None
+    if kind == "n" and len(node) == 1:
+        return None
+    if kind == "f":
+        if type(item) not in (int, float):
+            raise WireError("malformed number")
+        return float(item)
+    if kind == "i":
+        if type(item) is not int or abs(item) >= 2**63:
+            raise WireError("malformed integer")
+        return item
+    if kind == "s":
+        if type(item) is not str or len(item) > MAX_STRING:
+            raise WireError("malformed string")
+        return item
+    if kind == "g":
+        if type(item) is not int or not 0 <= item < 2**63:
+            raise WireError("malformed random source")
+        return RandomSource(item)
+    if kind == "u":
+        return Unsupported(str(item)[:200])
     raise WireError(f"unknown value kind {kind!r}"[:200])
 
 
-def _decode_array(node: dict, buffers: list[bytes], decoded: dict) -> np.ndarray:
-    shape, index, integer = node.get("shape"), node.get("b"), node.get("int", False)
+def _decode_array(node: list, buffers: list, decoded: dict, ledger, first) -> np.ndarray:
+    if node[0] == "a":
+        if len(node) != 4:
+            raise WireError("malformed array")
+        _, index, shape, integer = node
+        if type(index) is not int or not 0 <= index < len(buffers):
+            raise WireError("malformed array buffer index")
+    else:
+        if len(node) != 5:
+            raise WireError("malformed array reference")
+        _, whose, index, shape, integer = node
+        if ledger is None or whose not in (0, 1) or type(whose) is not int:
+            raise WireError("malformed array reference")
+        # whose: 0, a buffer the sender sent before (in our `theirs`); 1, one we sent.
+        stream = ledger.theirs if whose == 0 else ledger.mine
+        if type(index) is not int or not 0 <= index < len(stream.data):
+            raise WireError("malformed array reference")
+        if not whose and index >= first:
+            raise WireError("an array reference names a buffer of its own message")
     if type(shape) is not list or len(shape) > 8:
         raise WireError("malformed array shape")
     for n in shape:
         if type(n) is not int or n < 0:  # `type`, not isinstance: a bool is not a size
             raise WireError("malformed array shape")
-    if type(index) is not int or not 0 <= index < len(buffers):
-        raise WireError("malformed array buffer index")
-    if type(integer) is not bool:
+    if integer not in (0, 1) or type(integer) is not int:
         raise WireError("malformed array type")
-    key = (index, *shape, integer)
+    key = (node[0], node[1], index, *shape, integer)
     if key in decoded:
         return decoded[key]
     count = math.prod(shape)
-    if count > MAX_ARRAY_ELEMENTS or len(buffers[index]) != 8 * count:
+    if node[0] == "a":  # a buffer of this message: the sender's next ones in our ledger
+        data, own = buffers[index], None
+        stream, number = (ledger.theirs, first + index) if ledger is not None else (None, 0)
+    else:
+        data, own, number = stream.data[index], stream.arrays[index], index
+        if data is None:
+            raise WireError("an array reference names a buffer not kept")
+    if count > MAX_ARRAY_ELEMENTS or len(data) != 8 * count:
         raise WireError("array size does not match its buffer")
-    wire_type, native = ("<i8", np.int64) if integer else ("<f8", np.float64)
-    array = np.frombuffer(buffers[index], dtype=wire_type, count=count).reshape(shape)
-    decoded[key] = array = array.astype(native)  # a fresh, writable, native-endian copy
+    if own is not None and own.shape == tuple(shape) and _holds(own, data, bool(integer)):
+        array = own  # the array we hold still has exactly those numbers
+    else:
+        wire_type, native = (_INT, np.int64) if integer else (_FLOAT, np.float64)
+        array = np.frombuffer(data, dtype=wire_type, count=count).reshape(shape)
+        array = array.astype(native)  # a fresh, writable, native-endian copy
+        if stream is not None:
+            ledger.remember(stream, number, array, bool(integer))
+    decoded[key] = array
     return array
 
 
@@ -279,7 +392,7 @@ def parse_header(raw: bytes, max_bytes: int) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise WireError("message header is not JSON") from None
     sizes = header.get("sizes") if isinstance(header, dict) else None
-    if not (isinstance(sizes, list) and all(isinstance(s, int) and s >= 0 for s in sizes)):
+    if not (isinstance(sizes, list) and all(type(s) is int and s >= 0 for s in sizes)):
         raise WireError("message header has no valid buffer sizes")
     if sum(sizes) > max_bytes:
         raise WireError("message is larger than the limit")

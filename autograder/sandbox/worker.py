@@ -83,9 +83,19 @@ class Worker:
         self.channel_out = channel_out
         self.namespace = {"__name__": "__main__"}
         self.seq = 0  # the number of the call being answered
+        self.ledger = wire.Ledger()  # what this worker and the grader have sent each other
 
-    def send(self, header, buffers=None):
+    def send(self, header, buffers=None, seen=None):
+        """Send one message; seen: what `wire.encode` met while filling `buffers`."""
         wire.write_message(self.channel_out, {**header, "seq": self.seq}, buffers)
+        self.ledger.sent(buffers or [], seen or {})
+
+    def receive(self):
+        """The next message from the grader, with a `decode` for the values in it."""
+        header, buffers = wire.read_message(self.take)
+        first = self.ledger.received(buffers)
+        decoded = {}
+        return header, lambda node: wire.decode(node, buffers, decoded, self.ledger, first)
 
     def load(self, request):
         """Install the assignment's supporting modules, run the instructor's setup cell,
@@ -115,27 +125,27 @@ class Worker:
         def call_reference(*args, **kwargs):
             if kwargs:
                 raise TypeError(f"call {name} with positional arguments, as in the notebook")
-            buffers = []
-            skeleton = wire.encode(list(args), buffers)
-            self.send({"op": "oracle", "function": name, "args": skeleton}, buffers)
-            header, reply_buffers = wire.read_message(self.take)
+            buffers, seen = [], {}
+            skeleton = wire.encode(list(args), buffers, seen, self.ledger)
+            self.send({"op": "oracle", "function": name, "args": skeleton}, buffers, seen)
+            header, decode = self.receive()
             if header.get("op") == "oracle_declined":
                 if not callable(own):
                     raise NameError(f"name {name!r} is not defined")
                 return own(*args)
             if header.get("op") != "oracle_result":
                 raise RuntimeError(str(header.get("message", "the reference call failed")))
-            return wire.decode(header["value"], reply_buffers)
+            return decode(header["value"])
 
         call_reference.__name__ = name
         return call_reference
 
-    def call(self, request, buffers):
+    def call(self, request, decode):
         """Call a function on the request's arguments, once or, for a stochastic function,
         `draws` times (one generator for all draws; numpy's global one seeded too)."""
         self.seq = request["seq"]
         name = request["function"]
-        args = wire.decode(request["args"], buffers)
+        args = decode(request["args"])
         draws = request.get("draws", 0)
         call_args = wire.generators(args)
         stand_ins = request.get("stand_ins", {})
@@ -158,28 +168,31 @@ class Worker:
             return
         finally:
             self.namespace.update(saved)
+        if request.get("discard"):  # a cost probe: only the time counts
+            self.send({"op": "returned", "value": ["n"], "args_after": ["n"]})
+            return
         out, seen = [], {}  # one message: an array in both is sent once
         try:
             header = {
                 "op": "returned",
-                "value": wire.encode(value, out, seen),
-                "args_after": wire.encode(list(args), out, seen),
+                "value": wire.encode(value, out, seen, self.ledger),
+                "args_after": wire.encode(list(args), out, seen, self.ledger),
             }
         except BaseException as error:  # noqa: BLE001
             self.send({"op": "raised", **_describe(error), "while": "reading the returned value"})
             return
-        self.send(header, out)
+        self.send(header, out, seen)
 
     def serve(self):
         while True:
             try:
-                request, buffers = wire.read_message(self.take)
+                request, decode = self.receive()
             except EOFError:
                 return
             if request["op"] == "load":
                 self.load(request)
             elif request["op"] == "call":
-                self.call(request, buffers)
+                self.call(request, decode)
 
 
 def main():

@@ -456,11 +456,32 @@ CATALOGUE: list[Hostile] = [
                 import sys
                 wire = sys.modules['wire']
                 honest_encode = wire.encode
-                def forged(value, buffers, seen=None):
+                def forged(value, buffers, seen=None, ledger=None):
                     if not isinstance(value, dict):  # only the returned gradients
-                        return honest_encode(value, buffers, seen)
+                        return honest_encode(value, buffers, seen, ledger)
                     buffers.append(b'\\0' * 8)
-                    return {'t': 'array', 'shape': [10**6, 10**6], 'b': len(buffers) - 1}
+                    return ['a', len(buffers) - 1, [10**6, 10**6], 0]
+                wire.encode = forged
+                return _honest(*args)
+                """
+            )
+        },
+        {"lstm_backward": zero("could not read")},
+    ),
+    Hostile(
+        "forge-array-reference",
+        "replaces the worker's encoder by one that names an array the grader never sent "
+        "(a reference to its buffer 10^6)",
+        {
+            "lstm_backward": Cell(
+                """
+                import sys
+                wire = sys.modules['wire']
+                honest_encode = wire.encode
+                def forged(value, buffers, seen=None, ledger=None):
+                    if not isinstance(value, dict):  # only the returned gradients
+                        return honest_encode(value, buffers, seen, ledger)
+                    return ['r', 1, 10**6, [5, 5], 0]
                 wire.encode = forged
                 return _honest(*args)
                 """
@@ -475,8 +496,8 @@ CATALOGUE: list[Hostile] = [
             "rnn_cell_backward": Cell(
                 """
                 import json, os, struct
-                header = json.dumps({'op': 'returned', 'value': {'t': 'number', 'v': 100.0},
-                                     'args_after': {'t': 'none'}, 'sizes': []}).encode()
+                header = json.dumps({'op': 'returned', 'value': ['f', 100.0],
+                                     'args_after': ['n'], 'sizes': []}).encode()
                 for fd in range(3, 64):
                     try:
                         if os.readlink(f'/proc/self/fd/{fd}').startswith('pipe:'):
@@ -924,7 +945,7 @@ CATALOGUE: list[Hostile] = [
                 worker = next(o for o in gc.get_objects() if type(o).__name__ == "Worker")
                 for _ in range(3000):
                     worker.send({"op": "oracle", "function": "rnn_cell_forward",
-                                 "args": {"t": "list", "items": []}})
+                                 "args": ["l"]})
                 time.sleep(3600)
                 """
             )
@@ -942,7 +963,7 @@ CATALOGUE: list[Hostile] = [
                 worker = next(o for o in gc.get_objects() if type(o).__name__ == "Worker")
                 for _ in range(300):
                     worker.send({"op": "oracle", "function": "lstm_cell_forward",
-                                 "args": {"t": "list", "items": []}})
+                                 "args": ["l"]})
                 os.kill(os.getpid(), signal.SIGSTOP)
                 """
             )

@@ -108,7 +108,7 @@ numpy.exp = lambda x: 1 + 0 * x
 numpy.random.default_rng = lambda *args, **kwargs: None
 course.activations.sigmoid = lambda z: 0 * z
 course.activations.softmax = lambda z: 0 * z
-sys.modules["wire"].encode = lambda value, buffers, depth=0: {"t": "none"}
+sys.modules["wire"].encode = lambda value, buffers, seen=None, ledger=None: ["n"]
 math.tanh = lambda x: 0.0
 """,
     "ipc_and_sockets": f"""
