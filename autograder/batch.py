@@ -13,6 +13,7 @@ notebook or at another student's work.
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from tqdm import tqdm
 from autograder.grading import Grader, grade_parsed, ungradable
 from autograder.notebook import NotebookError, ParsedNotebook, read_notebook, solution_cells
 from autograder.sandbox.worker_cgroup import find_layout, remove_pending, remove_stale_cgroups
+from autograder.sandbox.zygote_process import discard_spares
 
 
 @dataclass
@@ -222,7 +224,10 @@ def grade_class(
     after grading (writing that student's feedback, say: it runs in parallel).
     on_result: called with each (student, result) in this process, as results come in.
     """
+    discard_spares()  # nothing forks while a worker is being forked ahead
     remove_stale_cgroups(find_layout())
+    grader = copy.copy(grader)  # the caller's stays as it was
+    grader.fork_ahead = True
     bar = tqdm(
         total=len(submissions),
         desc="grading",
@@ -256,6 +261,7 @@ def grade_class(
                     if on_result:
                         on_result(student, result)
                     bar.update()
+    discard_spares()  # the worker this process forked ahead, if it graded
     remove_pending()  # cgroups of this process's last workers
-    remove_stale_cgroups(find_layout())  # and those the --jobs processes left
+    remove_stale_cgroups(find_layout(), wait=True)  # and those the --jobs processes left
     return dict(sorted(results.items()))

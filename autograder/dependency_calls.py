@@ -16,6 +16,7 @@ reference clips by norm, say, is the student's choice, judged by the result).
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 
@@ -133,6 +134,12 @@ def _argument(index: int, parameters: tuple[str, ...]) -> str:
     return f"argument {index + 1}{name}"
 
 
+@functools.cache
+def parameter_names(function: Callable) -> tuple[str, ...]:
+    """The names of `function`'s parameters (looked up once per reference function)."""
+    return tuple(inspect.signature(function).parameters)
+
+
 def checked_reference(
     reference: Mapping[str, Callable], allowed: AllowedCalls
 ) -> Callable[[str, list], object]:
@@ -142,7 +149,7 @@ def checked_reference(
     def call(name: str, args: list) -> object:
         if not allowed.get(name):
             raise Declined(name)
-        parameters = tuple(inspect.signature(reference[name]).parameters)
+        parameters = parameter_names(reference[name])
         refused = call_mismatch(name, args, allowed.get(name, set()), parameters)
         if refused:
             raise ValueError(refused)

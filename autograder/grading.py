@@ -56,6 +56,8 @@ class Grader:
     # Fork each worker from a warm zygote where the machine allows it (see
     # autograder/sandbox/zygote.py); False starts a fresh sandboxed Python each time.
     warm_workers: bool = True
+    # Have the zygote fork the next worker while one grades (a batch: `grade_class`).
+    fork_ahead: bool = False
 
     def __post_init__(self) -> None:
         self.functions = self.reference.functions()
@@ -480,7 +482,8 @@ def _start(grader: Grader, cells: dict[str, str], skipped: dict[str, str]):
     """Start a worker and load the cells; a cell whose top-level code fails the worker is
     left out (and recorded in `skipped`) and the others are loaded in a fresh worker."""
     while True:
-        session = WorkerSession(grader.isolation, grader.limits, grader.zygote())
+        zygote = grader.zygote()
+        session = WorkerSession(grader.isolation, grader.limits, zygote, grader.fork_ahead)
         session.start()
         usable = {n: c for n, c in cells.items() if n not in skipped}
         try:

@@ -25,7 +25,7 @@ from autograder.sandbox import wire
 from autograder.sandbox.isolation import Isolation, new_workdir, worker_environment
 from autograder.sandbox.limits import Limits, megabytes
 from autograder.sandbox.worker_cgroup import WorkerCgroup, find_layout
-from autograder.sandbox.zygote_process import Child, Zygote, ZygoteError
+from autograder.sandbox.zygote_process import Child, Zygote
 
 # A message from the worker: a returned value is a few arrays of the hidden case's sizes
 # (kilobytes); 16 MB is far above any honest value and bounds what the grader decodes.
@@ -110,10 +110,19 @@ class WorkerSession:
     """One sandboxed worker process for one submission: started on its own, or forked by
     a warm `zygote` (see zygote.py) where one is given."""
 
-    def __init__(self, isolation: Isolation, limits: Limits, zygote: Zygote | None = None) -> None:
+    def __init__(
+        self,
+        isolation: Isolation,
+        limits: Limits,
+        zygote: Zygote | None = None,
+        fork_ahead: bool = False,
+    ) -> None:
+        """fork_ahead: have the zygote fork the next worker while this one works (for
+        a batch; see zygote_process.py)."""
         self.isolation = isolation
         self.limits = limits
         self.zygote = zygote
+        self.fork_ahead = fork_ahead
         self.process: subprocess.Popen | Child | None = None
         self.calls = 0  # numbers the calls, so a reply to an earlier one is recognised
         self.channel: _Channel | None = None
@@ -152,36 +161,18 @@ class WorkerSession:
         os.set_blocking(self.process.stdin.fileno(), False)  # writes wait in select()
 
     def _fork_from_zygote(self) -> bool:
-        """Start the worker as a child of the zygote, in this session's cgroup; False if
-        the zygote failed or no cgroup could be made (the caller then starts one on its
-        own)."""
-        self.cgroup = WorkerCgroup(self.limits, find_layout())
-        if not self.cgroup.paths:
+        """Start the worker as a child of the zygote, in cgroups of its own; False if
+        that failed (the caller then starts one on its own)."""
+        forked = self.zygote.worker(self.limits, ahead=self.fork_ahead)
+        if forked is None:
             return False
-        self.startup_errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed in close())
-        to_worker, from_worker = os.pipe(), os.pipe()
-        child_ends = [to_worker[0], from_worker[1], self.startup_errors.fileno()]
-        try:
-            child = self.zygote.spawn(child_ends, self.limits)
-        except ZygoteError:
-            os.close(to_worker[1])
-            os.close(from_worker[0])
-            self.startup_errors.close()
-            self.cgroup.remove()
-            return False
-        finally:
-            os.close(to_worker[0])
-            os.close(from_worker[1])
-        joined = self.cgroup.add(child.pid)
-        self.zygote.release(child, go=joined)
-        child.stdin = os.fdopen(to_worker[1], "wb", buffering=0)
-        child.stdout = os.fdopen(from_worker[0], "rb", buffering=0)
+        self.cgroup, self.startup_errors = forked.cgroup, forked.startup_errors
+        child = forked.child
+        child.stdin = os.fdopen(forked.stdin, "wb", buffering=0)
+        child.stdout = os.fdopen(forked.stdout, "rb", buffering=0)
         self.process, self.workdir = child, None
-        self.channel = _Channel(child.stdout.fileno())
-        os.set_blocking(to_worker[1], False)  # writes wait in select()
-        if not joined:  # no cap on its processes: not a worker to run student code in
-            self.close()
-            return False
+        self.channel = _Channel(forked.stdout)
+        os.set_blocking(forked.stdin, False)  # writes wait in select()
         return True
 
     def close(self) -> None:

@@ -25,6 +25,7 @@ import functools
 import os
 import resource
 import signal
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -74,16 +75,21 @@ def find_layout(root: Path = CGROUP_ROOT) -> CgroupLayout | None:
     return CgroupLayout(1, bases) if bases else None
 
 
-def remove_stale_cgroups(layout: CgroupLayout | None) -> None:
-    """Remove the empty cgroups of graders that were killed (their creator is gone)."""
+def remove_stale_cgroups(layout: CgroupLayout | None, wait: bool = False) -> None:
+    """Remove the cgroups of grading processes that are gone (killed, or `--jobs`
+    processes that ended): with wait=True their processes, which die with them, are
+    killed and waited for; else only empty cgroups go."""
     if layout is None:
         return
     for base in set(layout.bases.values()):
         for path in base.glob(f"{PREFIX}*"):
             creator = path.name[len(PREFIX) :].split("-")[0]
             if creator.isdigit() and not Path(f"/proc/{creator}").exists():
-                with contextlib.suppress(OSError):
-                    path.rmdir()
+                if wait:
+                    _empty_and_remove(path, attempts=250)
+                else:
+                    with contextlib.suppress(OSError):
+                        path.rmdir()
 
 
 class WorkerCgroup:
@@ -93,6 +99,7 @@ class WorkerCgroup:
         self.limits = limits
         self.version = layout.version if layout else 0
         self.paths: dict[str, Path] = {}
+        self._usage: int | None = None  # the open CPU-time counter (see cpu_seconds)
         if layout is None or not layout.complete:
             return
         remove_pending(wait=False)
@@ -161,15 +168,27 @@ class WorkerCgroup:
             resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
 
     def cpu_seconds(self) -> float | None:
-        """CPU time used so far by every process of the worker (None without cgroups)."""
-        try:
+        """CPU time used so far by every process of the worker (None without cgroups).
+        The counter's file stays open: the cost probe reads it around every call."""
+        if self._usage is None:
             if self.version == 2 and self.paths:
-                for line in (self.paths["cpu"] / "cpu.stat").read_text().splitlines():
-                    key, _, value = line.partition(" ")
-                    if key == "usage_usec":
-                        return int(value) / 1e6
+                name = self.paths["cpu"] / "cpu.stat"
             elif "cpuacct" in self.paths:
-                return int((self.paths["cpuacct"] / "cpuacct.usage").read_text()) / 1e9
+                name = self.paths["cpuacct"] / "cpuacct.usage"
+            else:
+                return None
+            try:
+                self._usage = os.open(name, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                return None
+        try:
+            text = os.pread(self._usage, 4096, 0).decode()
+            if self.version == 1:
+                return int(text) / 1e9
+            for line in text.splitlines():
+                key, _, value = line.partition(" ")
+                if key == "usage_usec":
+                    return int(value) / 1e6
         except (OSError, ValueError):
             return None
         return None
@@ -179,23 +198,30 @@ class WorkerCgroup:
         process group), then delete the cgroups; with wait=False, a cgroup whose
         processes are still dying is deleted later (`remove_pending`), off the path of
         the next worker."""
+        if self._usage is not None:
+            os.close(self._usage)
+            self._usage = None
         for path in set(self.paths.values()):
             if not _empty_and_remove(path, attempts=250 if wait else 1):
-                _pending.append(path)
+                with _pending_lock:
+                    _pending.append(path)
         self.paths = {}
 
 
-# Cgroups killed but not yet empty: deleted by the next attempt or `remove_pending`.
+# Cgroups killed but not yet empty: deleted by the next attempt or `remove_pending`
+# (from the grading thread, and from the one that forks the next worker ahead).
 _pending: list[Path] = []
+_pending_lock = threading.Lock()
 
 
 def remove_pending(wait: bool = True) -> None:
     """Delete the cgroups `WorkerCgroup.remove(wait=False)` left behind."""
-    left = list(_pending)
-    _pending.clear()
-    for path in left:
-        if not _empty_and_remove(path, attempts=250 if wait else 1):
-            _pending.append(path)
+    with _pending_lock:
+        left = list(_pending)
+        _pending.clear()
+    busy = [path for path in left if not _empty_and_remove(path, attempts=250 if wait else 1)]
+    with _pending_lock:
+        _pending.extend(busy)
 
 
 def _empty_and_remove(path: Path, attempts: int) -> bool:

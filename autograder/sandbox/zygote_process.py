@@ -1,9 +1,15 @@
 """The grader's side of the warm zygote (see zygote.py): start it, ask it for workers,
 learn how they ended, and start it again if it dies.
 
-One zygote serves one grading process (each `--jobs` process has its own), one worker
-at a time. The zygote is trusted code that never runs student code; still, every wait
-for it has a deadline, and a zygote that misses one is stopped and replaced.
+One zygote serves one grading process (each `--jobs` process has its own). While a
+submission is graded, the next worker can be forked ahead, in a background thread: moving
+a process into its cgroups makes the kernel wait for an RCU grace period (about 15 ms on
+cgroups v1, for almost no CPU), which then overlaps the grading instead of delaying the
+next submission. A worker forked ahead has run nothing but worker.py: it waits for its
+first message, in its own cgroup and namespaces, exactly as one forked when needed.
+
+The zygote is trusted code that never runs student code; still, every wait for it has a
+deadline, and a zygote that misses one is stopped and replaced.
 """
 
 from __future__ import annotations
@@ -16,11 +22,14 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from autograder.sandbox.isolation import Isolation, worker_environment
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.worker_cgroup import WorkerCgroup, find_layout
 
 START_SECONDS = 60.0  # Python and numpy in a fresh sandbox, on a loaded machine
 ANSWER_SECONDS = 10.0  # a fork, or a status the zygote already has
@@ -49,6 +58,26 @@ class Child:
         return self.zygote.exit_status(self.id)
 
 
+@dataclass
+class ForkedWorker:
+    """A worker the zygote forked into cgroups of its own and let start: what a
+    `WorkerSession` adopts. stdin, stdout: the grader's ends of its pipes."""
+
+    child: Child
+    cgroup: WorkerCgroup
+    startup_errors: BinaryIO
+    stdin: int
+    stdout: int
+
+    def discard(self) -> None:
+        """End it unused: kill it with its cgroup, close the grader's ends."""
+        self.child.zygote.forget(self.child.id)
+        for fd in (self.stdin, self.stdout):
+            os.close(fd)
+        self.startup_errors.close()
+        self.cgroup.remove(wait=False)
+
+
 class Zygote:
     def __init__(self, isolation: Isolation) -> None:
         self.isolation = isolation
@@ -57,6 +86,10 @@ class Zygote:
         self.spawned = 0
         self.statuses: dict[int, int] = {}
         self.waited_for: set[int] = set()  # children whose exit status the grader wants
+        # One conversation at a time: a spawn and its answer, or a wait for a status.
+        self.lock = threading.Lock()
+        self.ahead: threading.Thread | None = None  # forking the next worker
+        self.spare: ForkedWorker | None = None  # the worker it forked
 
     # ---- life cycle ----
 
@@ -102,6 +135,8 @@ class Zygote:
     # ---- messages ----
 
     def _send(self, message: dict, fds: list[int] | None = None) -> None:
+        if self.process is None:
+            raise ZygoteError("the warm worker was stopped")
         try:
             socket.send_fds(self.control, [json.dumps(message).encode()], fds or [])
         except OSError as error:
@@ -109,6 +144,8 @@ class Zygote:
             raise ZygoteError(f"the warm worker is gone ({error})") from None
 
     def _receive(self, deadline: float) -> dict:
+        if self.process is None:
+            raise ZygoteError("the warm worker was stopped")
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not self.selector.select(remaining):
             self.stop()
@@ -134,35 +171,98 @@ class Zygote:
     def spawn(self, fds: list[int], limits: Limits) -> Child:
         """Fork a worker with `fds` as its stdin, stdout and stderr; it waits for
         `release`. Returns its keeper (the process to put in the worker's cgroup)."""
-        self.spawned += 1
-        request = {
-            "op": "spawn",
-            "id": self.spawned,
-            "tmp_bytes": limits.temp_bytes,
-            "rlimits": {str(k): v for k, v in limits.rlimits().items()},
-        }
-        self._send(request, fds)
-        deadline = time.monotonic() + ANSWER_SECONDS
-        while True:
-            message = self._receive(deadline)
-            if message.get("op") == "spawned" and message.get("id") == self.spawned:
-                self.waited_for.add(self.spawned)
-                return Child(self, self.spawned, int(message["pid"]), None, None)
+        with self.lock:
+            self.spawned += 1
+            request = {
+                "op": "spawn",
+                "id": self.spawned,
+                "tmp_bytes": limits.temp_bytes,
+                "rlimits": {str(k): v for k, v in limits.rlimits().items()},
+            }
+            self._send(request, fds)
+            deadline = time.monotonic() + ANSWER_SECONDS
+            while True:
+                message = self._receive(deadline)
+                if message.get("op") == "spawned" and message.get("id") == self.spawned:
+                    self.waited_for.add(self.spawned)
+                    return Child(self, self.spawned, int(message["pid"]), None, None)
 
     def release(self, child: Child, go: bool = True) -> None:
         """Let the worker start (once it is in its cgroup), or, with go=False, end it."""
-        self._send({"op": "release", "id": child.id, "go": go})
+        with self.lock:
+            self._send({"op": "release", "id": child.id, "go": go})
 
     def exit_status(self, child: int) -> int:
         """The exit status of a worker that ended (or is ending); 128 + SIGKILL if the
         zygote cannot tell."""
         deadline = time.monotonic() + ANSWER_SECONDS
         try:
-            while child not in self.statuses:
-                self._receive(deadline)
+            with self.lock:
+                while child not in self.statuses:
+                    self._receive(deadline)
         except ZygoteError:
             return 128 + signal.SIGKILL
         return self.statuses[child]
+
+    def fork_worker(self, limits: Limits) -> ForkedWorker | None:
+        """A worker in cgroups of its own, let start; None if no cgroup could be made or
+        the zygote failed (the caller then starts one on its own)."""
+        cgroup = WorkerCgroup(limits, find_layout())
+        if not cgroup.paths:
+            return None
+        startup_errors = tempfile.TemporaryFile()  # noqa: SIM115  (the session closes it)
+        to_worker, from_worker = os.pipe(), os.pipe()
+        try:
+            child = self.spawn([to_worker[0], from_worker[1], startup_errors.fileno()], limits)
+        except ZygoteError:
+            os.close(to_worker[1])
+            os.close(from_worker[0])
+            startup_errors.close()
+            cgroup.remove()
+            return None
+        finally:
+            os.close(to_worker[0])
+            os.close(from_worker[1])
+        worker = ForkedWorker(child, cgroup, startup_errors, to_worker[1], from_worker[0])
+        joined = cgroup.add(child.pid)
+        try:
+            self.release(child, go=joined)
+        except ZygoteError:
+            joined = False
+        if not joined:  # no cap on its processes: not a worker to run student code in
+            worker.discard()
+            return None
+        return worker
+
+    def worker(self, limits: Limits, ahead: bool = False) -> ForkedWorker | None:
+        """`fork_worker`, or the worker forked ahead if there is one; with ahead=True,
+        the next one is then forked ahead, in the background."""
+        if self.ahead is not None:
+            self.ahead.join()
+            self.ahead = None
+        worker, self.spare = self.spare, None
+        if worker is None or worker.cgroup.limits != limits:
+            if worker is not None:
+                worker.discard()
+            worker = self.fork_worker(limits)
+        if ahead and worker is not None:
+            self.ahead = threading.Thread(
+                target=self._fork_ahead, args=(limits,), name="fork-ahead", daemon=True
+            )
+            self.ahead.start()
+        return worker
+
+    def _fork_ahead(self, limits: Limits) -> None:
+        self.spare = self.fork_worker(limits)
+
+    def discard_spare(self) -> None:
+        """End the worker forked ahead, if any (at the end of a grading run)."""
+        if self.ahead is not None:
+            self.ahead.join()
+            self.ahead = None
+        if self.spare is not None:
+            self.spare.discard()
+            self.spare = None
 
     def forget(self, child: int) -> None:
         """The grader is done with this worker: keep nothing about it."""
@@ -186,6 +286,7 @@ def zygote_for(isolation: Isolation) -> Zygote:
     zygote = _zygotes.get(key)
     if zygote is None or not zygote.alive:
         if zygote is not None:
+            zygote.discard_spare()
             zygote.stop()
         zygote = _zygotes[key] = Zygote(isolation)
         try:
@@ -197,14 +298,25 @@ def zygote_for(isolation: Isolation) -> Zygote:
     return zygote
 
 
+def discard_spares() -> None:
+    """End the workers this process's zygotes forked ahead (see `Zygote.worker`)."""
+    for key, zygote in _zygotes.items():
+        if key[0] == os.getpid():
+            zygote.discard_spare()
+
+
 def _leave_inherited() -> None:
     """In a forked child (a `--jobs` process): its parent's zygotes are not its own. Close
-    its copies of their sockets, so that each still ends with its own grading process."""
+    its copies of their sockets (and of a spare worker's pipes), so that each still ends
+    with its own grading process."""
     for key in [key for key in _zygotes if key[0] != os.getpid()]:
         zygote = _zygotes.pop(key)
         zygote.selector.close()
         zygote.control.close()
         zygote.log.close()
+        if zygote.spare is not None:
+            for fd in (zygote.spare.stdin, zygote.spare.stdout):
+                os.close(fd)
 
 
 os.register_at_fork(after_in_child=_leave_inherited)

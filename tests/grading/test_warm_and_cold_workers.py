@@ -1,4 +1,5 @@
-"""A worker forked from the warm zygote grades exactly as one started on its own.
+"""A worker forked from the warm zygote grades exactly as one started on its own, and
+a batch forks each next one ahead, while the current submission is graded.
 
 The same class (correct, every catalogued mistake of assignment 1 once, an unfinished
 release, a cell that crashes at load, one that hangs, one that exits) graded with
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 
 import pytest
 
@@ -16,6 +18,8 @@ from autograder.batch import find_submissions, grade_class
 from autograder.demo_class import correct_code, fill_solution_cells, write_submission
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.worker_cgroup import PREFIX, find_layout
+from autograder.sandbox.zygote_process import Zygote
 from tests.assignments import ASSIGNMENT, MISTAKES, NOTEBOOK, mistaken_code
 
 pytestmark = pytest.mark.skipif(
@@ -46,3 +50,31 @@ def test_warm_and_cold_workers_give_identical_results(
         one_kind = dataclasses.replace(grader, limits=LIMITS, warm_workers=warm)
         graded[warm] = json.dumps(grade_class(one_kind, submissions, jobs=2, progress=False))
     assert graded[True] == graded[False]
+
+
+def test_a_batch_forks_each_next_worker_ahead_and_leaves_none_behind(
+    grader, reference, release_template, tmp_path, monkeypatch
+):
+    for k in range(4):
+        notebook = fill_solution_cells(release_template, correct_code(reference))
+        write_submission(tmp_path, f"student{k}", ASSIGNMENT, NOTEBOOK, notebook)
+    submissions = find_submissions(tmp_path, ASSIGNMENT, NOTEBOOK)
+    ready = []  # per worker asked for: was one forked ahead waiting?
+    honest_worker = Zygote.worker
+
+    def worker(zygote, limits, ahead=False):
+        if zygote.ahead is not None:
+            zygote.ahead.join()
+        ready.append(zygote.spare is not None)
+        return honest_worker(zygote, limits, ahead)
+
+    monkeypatch.setattr(Zygote, "worker", worker)
+    results = grade_class(grader, submissions, jobs=1, progress=False)
+
+    assert [r["score"] for r in results.values()] == [100.0] * 4
+    assert ready == [False, True, True, True]  # one worker per submission
+    zygote = grader.zygote()
+    assert zygote.spare is None and zygote.ahead is None
+    layout = find_layout()
+    left = [p for base in layout.bases.values() for p in base.glob(f"{PREFIX}{os.getpid()}-*")]
+    assert left == []

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import autograder.sandbox.session as session_module
+import autograder.sandbox.zygote_process as zygote_module
 from autograder.course_layout import CourseLayout
 from autograder.demo_class import correct_code, fill_solution_cells, read_release
 from autograder.grading import Grader, grade_parsed
@@ -155,4 +156,5 @@ def test_worker_cannot_hold_more_than_its_budget(attack: str):
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_without_the_cgroup_the_attack_gets_there(attack: str, monkeypatch):
     monkeypatch.setattr(session_module, "find_layout", lambda: None)
+    monkeypatch.setattr(zygote_module, "find_layout", lambda: None)
     assert "HOARDED" in messages(grade_attack(attack, with_cgroups=True))
