@@ -1,8 +1,7 @@
 """Import what the end of a grading run needs while the class is being graded.
 
 Writing the gradebook needs nbgrader (about 1-2 s to import: it pulls in jupyter_server
-and nbformat's validator) and the class summary's histogram needs matplotlib (0.4 s).
-Imported one after the other at the end, they were most of a small class's fixed cost.
+and nbformat's validator). Imported at the end, it was most of a small class's fixed cost.
 `preload` imports them in a background thread, started once every grading process has
 been forked (a fork while another thread imports could copy a held import lock). The
 grading itself waits on the workers most of the time, so the two overlap; the code that
@@ -17,13 +16,7 @@ import importlib
 import sys
 import threading
 
-END_OF_RUN_MODULES = (
-    "nbgrader.api",
-    "nbgrader.utils",
-    "matplotlib.figure",
-    "matplotlib.backends.backend_agg",
-    "matplotlib.ticker",
-)
+END_OF_RUN_MODULES = ("nbgrader.api", "nbgrader.utils")
 
 
 def skip_unused_iri_parser() -> None:

@@ -13,15 +13,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from autograder.atomic_files import write_bytes_atomic, write_text_atomic
+from autograder.atomic_files import write_text_atomic
+from autograder.report.score_histogram import histogram_svg
 
 HISTOGRAM_BINS = 20
 
 
 def write_class_summary(out_dir: Path, results: dict[str, Any]) -> dict[str, Path]:
-    """Write scores.csv, check_pass_rates.csv, grade_histogram.png and needs_review.csv.
+    """Write scores.csv, check_pass_rates.csv, grade_histogram.svg and needs_review.csv.
 
     Returns their paths by name ("scores", "check_pass_rates", "grade_histogram",
     "needs_review"). Students are sorted, so the same results give the same files.
@@ -35,9 +34,8 @@ def write_class_summary(out_dir: Path, results: dict[str, Any]) -> dict[str, Pat
         "check_pass_rates": write_text_atomic(
             out_dir / "check_pass_rates.csv", pass_rates_csv(ordered, functions)
         ),
-        "grade_histogram": write_bytes_atomic(
-            out_dir / "grade_histogram.png",
-            histogram_png(ordered, results.get("assignment", "")),
+        "grade_histogram": write_text_atomic(
+            out_dir / "grade_histogram.svg", histogram(ordered, results.get("assignment", ""))
         ),
         "needs_review": write_text_atomic(out_dir / "needs_review.csv", needs_review_csv(ordered)),
     }
@@ -93,48 +91,12 @@ def needs_review_csv(ordered: list[tuple[str, dict[str, Any]]]) -> str:
     return _csv(["student", "count", "reasons"], rows)
 
 
-def histogram_png(ordered: list[tuple[str, dict[str, Any]]], assignment: str = "") -> bytes:
-    """A histogram of total scores from 0 to the maximum, with the mean marked."""
-    fig = histogram_figure(ordered, assignment)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def histogram_figure(ordered: list[tuple[str, dict[str, Any]]], assignment: str = ""):
-    """The histogram's matplotlib Figure; its legend sits above the plot, off the bars."""
-    # Imported here: matplotlib takes most of a second, which a CLI's --help need not pay.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    totals = np.array([float(result["score"]) for _, result in ordered])
+def histogram(ordered: list[tuple[str, dict[str, Any]]], assignment: str = "") -> str:
+    """The SVG histogram of total scores from 0 to the maximum, with the mean marked."""
+    totals = [float(result["score"]) for _, result in ordered]
     top = max((float(result["max_score"]) for _, result in ordered), default=0.0)
-    top = top if top > 0 else 1.0
-    # The Figure API rather than pyplot: no global state, no GUI backend, safe in threads.
-    fig = Figure(figsize=(7, 4), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.hist(
-        totals,
-        bins=np.linspace(0.0, top, HISTOGRAM_BINS + 1),
-        color="#4c72b0",
-        edgecolor="white",
-    )
-    if totals.size:
-        mean = float(totals.mean())
-        ax.axvline(mean, color="#c44e52", linestyle="--", linewidth=2, label=f"mean {mean:.1f}")
-        # Above the axes, beside the title: "best" could still cover a bar.
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    else:
-        ax.text(0.5, 0.5, "no students", transform=ax.transAxes, ha="center", va="center")
     title = f"{assignment}: total scores" if assignment else "Total scores"
-    ax.set_title(f"{title} (n = {totals.size})", loc="left")
-    ax.set_xlabel(f"total score (out of {top:g})")
-    ax.set_ylabel("students")
-    ax.set_xlim(0.0, top)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    return fig
+    return histogram_svg(totals, top, HISTOGRAM_BINS, title)
 
 
 def _function_names(results: Iterable[dict[str, Any]]) -> list[str]:

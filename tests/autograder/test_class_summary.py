@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
-import struct
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
-import matplotlib.image
+import numpy as np
 import pytest
 
-from autograder.report.class_summary import write_class_summary
+from autograder.report.class_summary import HISTOGRAM_BINS, write_class_summary
+from autograder.report.score_histogram import round_ticks
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 POINTS = {"rnn_cell_forward": 10.0, "rnn_forward": 10.0, "lstm_backward": 15.0}
 
@@ -123,15 +126,35 @@ def test_a_reason_a_spreadsheet_would_run_as_a_formula_is_quoted(tmp_path, resul
     assert rows[0]["reasons"].startswith("'=HYPERLINK")
 
 
-def test_histogram_is_a_valid_png(tmp_path: Path, results: dict[str, Any]) -> None:
-    path = write_class_summary(tmp_path, results)["grade_histogram"]
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (700, 400)
-    pixels = matplotlib.image.imread(path)
-    assert pixels.shape[:2] == (400, 700)
-    assert pixels.std() > 0  # something was drawn
+def _svg(path: Path) -> ElementTree.Element:
+    root = ElementTree.parse(path).getroot()
+    assert root.tag == f"{SVG}svg"
+    return root
+
+
+def _bars(root: ElementTree.Element) -> list[dict[str, float]]:
+    return [
+        {k: float(bar.get(k)) for k in ("x", "y", "width", "height")}
+        for bar in root.iter(f"{SVG}rect")
+        if bar.get("class") == "bar"
+    ]
+
+
+def test_the_histogram_is_an_svg_with_one_bar_per_occupied_bin(tmp_path, results) -> None:
+    root = _svg(write_class_summary(tmp_path, results)["grade_histogram"])
+    assert (root.get("width"), root.get("height")) == ("700", "400")
+    totals = sorted(float(r["score"]) for r in results["students"].values())
+    bars = sorted(_bars(root), key=lambda bar: bar["x"])
+    counts = np.histogram(totals, bins=np.linspace(0, 35, HISTOGRAM_BINS + 1))[0]
+    assert len(bars) == np.count_nonzero(counts)
+    heights = [bar["height"] for bar in bars]  # proportional to the counts, from one base
+    ratios = np.array(heights) / counts[counts > 0]
+    assert np.allclose(ratios, ratios[0], rtol=0.01)
+    assert len({round(bar["y"] + bar["height"], 1) for bar in bars}) == 1
+    title = root.find(f"{SVG}text[@id='title']").text
+    assert title == f"rnn_step_by_step: total scores (n = {len(totals)})"
+    mean = root.find(f".//{SVG}g[@id='legend']/{SVG}text").text
+    assert mean == f"mean {np.mean(totals):.1f}"
 
 
 def test_output_is_deterministic_and_atomic(tmp_path: Path, results: dict[str, Any]) -> None:
@@ -141,7 +164,7 @@ def test_output_is_deterministic_and_atomic(tmp_path: Path, results: dict[str, A
     assert {k: p.read_bytes() for k, p in again.items()} == first
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
         "check_pass_rates.csv",
-        "grade_histogram.png",
+        "grade_histogram.svg",
         "needs_review.csv",
         "scores.csv",
     ]
@@ -150,19 +173,32 @@ def test_output_is_deterministic_and_atomic(tmp_path: Path, results: dict[str, A
 def test_empty_class(tmp_path: Path) -> None:
     paths = write_class_summary(tmp_path, {"assignment": "a", "students": {}})
     assert _read(paths["scores"]) == [] and _read(paths["needs_review"]) == []
-    assert paths["grade_histogram"].read_bytes()[:4] == b"\x89PNG"
+    assert _bars(_svg(paths["grade_histogram"])) == []
 
 
-def test_the_histogram_legend_covers_no_bar() -> None:
-    from autograder.report.class_summary import HISTOGRAM_BINS, histogram_figure
-
-    # Bars of equal height in every bin: no empty corner for a legend inside the plot.
+def test_the_histogram_legend_covers_no_bar(tmp_path: Path) -> None:
+    # Bars of full height in every bin: no empty corner for a legend inside the plot.
     scores = [(b + 0.5) * 100 / HISTOGRAM_BINS for b in range(HISTOGRAM_BINS) for _ in range(3)]
-    ordered = [(f"s{i}", {"score": x, "max_score": 100.0}) for i, x in enumerate(scores)]
-    fig = histogram_figure(ordered, "rnn_step_by_step")
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    (ax,) = fig.axes
-    legend = ax.get_legend().get_window_extent(renderer)
-    bars = [patch.get_window_extent(renderer) for patch in ax.patches if patch.get_height() > 0]
-    assert len(bars) == HISTOGRAM_BINS and not any(legend.overlaps(bar) for bar in bars)
+    students = {f"s{i}": {"score": x, "max_score": 100.0} for i, x in enumerate(scores)}
+    path = write_class_summary(tmp_path, {"assignment": "a", "students": students})
+    root = _svg(path["grade_histogram"])
+    bars = _bars(root)
+    legend_y = [float(e.get("y") or e.get("y1")) for e in root.find(f"{SVG}g[@id='legend']")]
+    assert len(bars) == HISTOGRAM_BINS
+    assert max(legend_y) < min(bar["y"] for bar in bars)
+
+
+@pytest.mark.parametrize(
+    "top, integer, ticks",
+    [
+        (100.0, False, [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]),
+        (35.0, False, [0, 5, 10, 15, 20, 25, 30, 35]),
+        (2.5, False, [0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5]),
+        (1, True, [0, 1]),
+        (4, True, [0, 1, 2, 3, 4]),
+        (60, True, [0, 10, 20, 30, 40, 50, 60]),
+        (9000, True, [0, 2000, 4000, 6000, 8000, 10000]),
+    ],
+)
+def test_axis_ticks_are_round_and_reach_the_top(top, integer, ticks) -> None:
+    assert round_ticks(top, most=10 if not integer else 6, integer=integer) == ticks
