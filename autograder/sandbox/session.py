@@ -218,21 +218,27 @@ class WorkerSession:
         if len(data) > MAX_REQUEST_BYTES:
             raise ValueError(f"a message to the worker of {len(data)} bytes is over the cap")
         fd = self.process.stdin.fileno()
-        with selectors.DefaultSelector() as selector:
-            selector.register(fd, selectors.EVENT_WRITE)
-            while data:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not selector.select(remaining):
-                    self.close()
-                    seconds = self.limits.seconds_per_function
-                    raise WorkerFailure("timeout", STOPPED_READING.format(seconds=seconds))
-                try:
-                    data = data[os.write(fd, data) :]
-                except BlockingIOError:
-                    continue
-                except OSError:  # the worker is gone (broken pipe)
-                    raise self._death() from None
+        data = self._write(fd, data)  # most messages fit in the pipe at once
+        if data:
+            with selectors.DefaultSelector() as selector:
+                selector.register(fd, selectors.EVENT_WRITE)
+                while data:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or not selector.select(remaining):
+                        self.close()
+                        seconds = self.limits.seconds_per_function
+                        raise WorkerFailure("timeout", STOPPED_READING.format(seconds=seconds))
+                    data = self._write(fd, data)
         self.ledger.sent(buffers or [], seen or {})
+
+    def _write(self, fd: int, data: memoryview) -> memoryview:
+        """Write what the pipe takes now (it never blocks); returns what is left."""
+        try:
+            return data[os.write(fd, data) :]
+        except BlockingIOError:
+            return data
+        except OSError:  # the worker is gone (broken pipe)
+            raise self._death() from None
 
     @property
     def process_cap(self) -> int:
