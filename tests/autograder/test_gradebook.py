@@ -4,6 +4,7 @@ them, one student at a time, and recording twice changes nothing."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import sqlite3
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nbgrader import __version__
 from nbgrader.api import Gradebook
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -255,3 +257,44 @@ def test_nbgrader_export_shows_the_scores(course: Path) -> None:
         assert float(rows[student]["score"]) == result["score"]
         assert float(rows[student]["max_score"]) == 100.0
     assert float(rows["carol"]["score"]) == 0.0
+
+
+RECORD_WITH_THE_LIBRARY = """
+import json, sys
+from pathlib import Path
+from autograder.preload import nbgrader_as_a_library, skip_unused_iri_parser
+
+skip_unused_iri_parser()
+nbgrader_as_a_library()  # as `rnn-autograde grade` does
+from autograder.gradebook import record_in_gradebook
+
+record_in_gradebook(Path(sys.argv[1]), json.loads(sys.argv[2]))
+print(sys.modules["nbgrader"].__version__, "jupyter_server" in sys.modules)
+"""
+
+
+def test_a_grading_run_records_with_nbgrader_as_a_library(course: Path) -> None:
+    """Without nbgrader's server extensions (and jupyter_server) imported, the gradebook
+    is exactly the one nbgrader's whole package writes."""
+    results = make_results()
+    argv = [sys.executable, "-c", RECORD_WITH_THE_LIBRARY, str(course), json.dumps(results)]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [__version__, "False"]
+    expected = results["students"]["bob"]["functions"]
+    assert _auto_scores(course, "bob") == {f: expected[f]["score"] for f in POINTS}
+    recorded = _dump(course)
+    record_in_gradebook(course, results)  # this process loaded the whole package
+    assert _dump(course) == recorded
+
+
+def test_nbgrader_imported_already_stays_as_it_is() -> None:
+    code = (
+        "import nbgrader, sys\n"
+        "from autograder.preload import nbgrader_as_a_library\n"
+        "before = sys.modules['nbgrader']\n"
+        "nbgrader_as_a_library()\n"
+        "print(sys.modules['nbgrader'] is before, hasattr(before, 'load_assignments'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "True"], done.stderr
