@@ -87,6 +87,23 @@ class Cell:
         return code
 
 
+def forged_encoder(forge: str) -> Cell:
+    """A cell whose function replaces the worker's encoder (sys.modules['wire'].encode):
+    the returned gradients (a dict) are encoded by `forge`, code that sees `buffers`."""
+    forge = textwrap.indent(forge, " " * 4)
+    return Cell(
+        "import sys\n"
+        "wire = sys.modules['wire']\n"
+        "honest_encode = wire.encode\n"
+        "def forged(value, buffers, seen=None, ledger=None):\n"
+        "    if not isinstance(value, dict):  # only the returned gradients\n"
+        "        return honest_encode(value, buffers, seen, ledger)\n"
+        f"{forge}\n"
+        "wire.encode = forged\n"
+        "return _honest(*args)\n"
+    )
+
+
 SPOIL = '''
 import numpy as np
 
@@ -451,19 +468,8 @@ CATALOGUE: list[Hostile] = [
         "replaces the worker's encoder (sys.modules['wire'].encode) by one that forges a "
         "huge array",
         {
-            "lstm_backward": Cell(
-                """
-                import sys
-                wire = sys.modules['wire']
-                honest_encode = wire.encode
-                def forged(value, buffers, seen=None, ledger=None):
-                    if not isinstance(value, dict):  # only the returned gradients
-                        return honest_encode(value, buffers, seen, ledger)
-                    buffers.append(b'\\0' * 8)
-                    return ['a', len(buffers) - 1, [10**6, 10**6], 0]
-                wire.encode = forged
-                return _honest(*args)
-                """
+            "lstm_backward": forged_encoder(
+                "buffers.append(b'\\0' * 8)\nreturn ['a', len(buffers) - 1, [10**6, 10**6], 0]"
             )
         },
         {"lstm_backward": zero("could not read")},
@@ -472,21 +478,7 @@ CATALOGUE: list[Hostile] = [
         "forge-array-reference",
         "replaces the worker's encoder by one that names an array the grader never sent "
         "(a reference to its buffer 10^6)",
-        {
-            "lstm_backward": Cell(
-                """
-                import sys
-                wire = sys.modules['wire']
-                honest_encode = wire.encode
-                def forged(value, buffers, seen=None, ledger=None):
-                    if not isinstance(value, dict):  # only the returned gradients
-                        return honest_encode(value, buffers, seen, ledger)
-                    return ['r', 1, 10**6, [5, 5], 0]
-                wire.encode = forged
-                return _honest(*args)
-                """
-            )
-        },
+        {"lstm_backward": forged_encoder("return ['r', 1, 10**6, [5, 5], 0]")},
         {"lstm_backward": zero("could not read")},
     ),
     Hostile(
