@@ -25,7 +25,7 @@ def histogram_svg(totals: list[float], top: float, bins: int, title: str) -> str
     edges = np.linspace(0.0, top, bins + 1)
     counts = np.histogram(np.clip(scores, 0.0, top), bins=edges)[0]
     y_ticks = round_ticks(max(int(counts.max(initial=0)), 1), most=6, integer=True)
-    y_top = y_ticks[-1]
+    y_top = 1.05 * y_ticks[-1]  # the tallest bar stops short of the frame
 
     def x(value: float) -> float:
         return LEFT + (RIGHT - LEFT) * value / top
