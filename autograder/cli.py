@@ -146,7 +146,12 @@ def grade(
 ) -> int:
     """Grade the class (or some of it) and write results, feedback, the class summary
     and the gradebook. Earlier results of students not graded now are kept."""
-    source = layout.source_notebook(assignment)
+    try:
+        source = layout.source_notebook(assignment)
+    except FileNotFoundError as error:
+        known = ", ".join(assignment_names(layout.root)) or "none"
+        print(f"{error} (the assignments of this course: {known})", file=sys.stderr)
+        return 1
     isolation = Isolation.detect(use_bwrap=use_bwrap)
     announce_isolation(isolation)
     plugin = load_assignment(layout.root, assignment)

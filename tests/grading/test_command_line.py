@@ -54,6 +54,13 @@ def test_results_json_follows_the_contract(demo_course, monkeypatch):
     assert "100" in feedback.read_text()
 
 
+def test_an_unknown_assignment_is_named_with_the_known_ones(demo_course, capsys):
+    assert cli.main(["--course", str(demo_course.root), "grade", "rnn_step_by_stpe"]) == 1
+    said = capsys.readouterr().err
+    assert "source/rnn_step_by_stpe/" in said
+    assert f"the assignments of this course: {ASSIGNMENT})" in said
+
+
 def test_same_results_whatever_the_number_of_jobs(demo_course, grader):
     submissions = find_submissions(demo_course.submitted, ASSIGNMENT, "rnn_step_by_step.ipynb")
     serial = grade_class(grader, submissions, jobs=1, progress=False)
