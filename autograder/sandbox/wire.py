@@ -116,15 +116,15 @@ class Ledger:
     def __init__(self, max_bytes: int = LEDGER_BYTES) -> None:
         self.mine = _Stream(max_bytes)
         self.theirs = _Stream(max_bytes)
-        # id(array) -> (stream, number, shape, integer); the stream keeps the array alive,
-        # so its id is not reused while it is here.
-        self.known: dict[int, tuple[_Stream, int, tuple, bool]] = {}
+        # id(array) -> (stream, number, integer); the stream keeps the array alive, so
+        # its id is not reused while it is here.
+        self.known: dict[int, tuple[_Stream, int, bool]] = {}
 
     def remember(self, stream: _Stream, number: int, array: np.ndarray, integer: bool) -> None:
         """`array` holds the bytes of buffer `number` of `stream` (if they are kept)."""
         if stream.data[number] is not None:
             stream.arrays[number] = array
-            self.known[id(array)] = (stream, number, array.shape, integer)
+            self.known[id(array)] = (stream, number, integer)
 
     def sent(self, buffers: list, seen: dict) -> None:
         """Record a message this side has just sent (`encode`'s `buffers` and `seen`)."""
@@ -139,14 +139,16 @@ class Ledger:
         return self.theirs.add(buffers)
 
     def reference(self, array: np.ndarray) -> list | None:
-        """A ["r", ...] node for `array` if it crossed before and still holds those bytes."""
+        """A ["r", ...] node for `array` if it crossed before and still holds those bytes,
+        as the same kind of number; named with the shape it has now (which the student may
+        have changed in place)."""
         entry = self.known.get(id(array))
         if entry is None:
             return None
-        stream, number, shape, integer = entry
+        stream, number, integer = entry
         if stream.arrays[number] is not array or not _holds(array, stream.data[number], integer):
             return None
-        return ["r", int(stream is self.theirs), number, list(shape), int(integer)]
+        return ["r", int(stream is self.theirs), number, list(array.shape), int(integer)]
 
 
 def _wire_form(array: np.ndarray, integer: bool) -> np.ndarray:
@@ -154,8 +156,12 @@ def _wire_form(array: np.ndarray, integer: bool) -> np.ndarray:
 
 
 def _holds(array: np.ndarray, data: bytes | memoryview | None, integer: bool) -> bool:
-    """Whether `array`, sent as it is now, would be exactly `data`."""
-    return data is not None and _wire_form(array, integer).tobytes() == data
+    """Whether `array`, sent as it is now, would be exactly `data`: the same kind of
+    number (integers or not), the same bytes."""
+    kind = array.dtype.kind
+    if data is None or kind not in "biuf" or (kind in "iu") != integer:
+        return False
+    return _wire_form(array, integer).tobytes() == data
 
 
 # ---- encoding (the worker's side runs on whatever the student returned) ----

@@ -153,3 +153,19 @@ def test_a_forged_array_reference_is_refused(reference: list, error: str):
 def test_a_reference_without_a_ledger_is_refused():
     with pytest.raises(wire.WireError, match="malformed array reference"):
         wire.decode(["r", 1, 0, [2], 0], [])
+
+
+def test_an_array_reshaped_in_place_comes_back_with_its_new_shape():
+    grader, worker = Side(), Side()
+    (x,), _, _ = grader.send([np.arange(6.0).reshape(2, 3)], worker)
+    x.shape = (3, 2)  # the same numbers, another shape: a student's transposed axes
+    back, _, _ = worker.send([x], grader)
+    assert back[0].shape == (3, 2) and np.array_equal(back[0].ravel(), np.arange(6.0))
+
+
+def test_an_array_viewed_in_place_as_integers_is_not_named_as_floats():
+    grader, worker = Side(), Side()
+    (x,), _, _ = grader.send([np.zeros(3)], worker)
+    x.dtype = np.int64  # zeros: the same bytes, another type
+    back, header, _ = worker.send([x], grader)
+    assert kinds(header["value"]) == ["a"] and back[0].dtype == np.int64
