@@ -237,10 +237,7 @@ class Zygote:
     def worker(self, limits: Limits, ahead: bool = False) -> ForkedWorker | None:
         """`fork_worker`, or the worker forked ahead if there is one; with ahead=True,
         the next one is then forked ahead, in the background."""
-        if self.ahead is not None:
-            self.ahead.join()
-            self.ahead = None
-        worker, self.spare = self.spare, None
+        worker = self._take_spare()
         if worker is None or worker.cgroup.limits != limits:
             if worker is not None:
                 worker.discard()
@@ -255,14 +252,19 @@ class Zygote:
     def _fork_ahead(self, limits: Limits) -> None:
         self.spare = self.fork_worker(limits)
 
-    def discard_spare(self) -> None:
-        """End the worker forked ahead, if any (at the end of a grading run)."""
+    def _take_spare(self) -> ForkedWorker | None:
+        """The worker forked ahead, once its fork is done (None if there is none)."""
         if self.ahead is not None:
             self.ahead.join()
             self.ahead = None
-        if self.spare is not None:
-            self.spare.discard()
-            self.spare = None
+        spare, self.spare = self.spare, None
+        return spare
+
+    def discard_spare(self) -> None:
+        """End the worker forked ahead, if any (at the end of a grading run)."""
+        spare = self._take_spare()
+        if spare is not None:
+            spare.discard()
 
     def forget(self, child: int) -> None:
         """The grader is done with this worker: keep nothing about it."""
