@@ -71,6 +71,8 @@ def _array_mismatch(
     atol, rtol = tolerance
     if actual.shape != expected.shape:
         return Mismatch(path, "shape", f"has shape {actual.shape}, expected shape {expected.shape}")
+    if actual.dtype == expected.dtype == np.float64 and actual.tobytes() == expected.tobytes():
+        return None  # exactly the reference's numbers: what most right answers give
     actual = np.asarray(actual, dtype=float)
     with np.errstate(invalid="ignore", over="ignore"):
         # The common case first: all finite and within the tolerance (a nan fails `<=`).
