@@ -17,6 +17,9 @@ Each is a JSON list whose first item says what it is:
     ["t", item, ...] a tuple        ["l", item, ...] a list     ["d", key, item, ...] a dict
     ["a", b, shape, integer]        an array: buffer b of this message
     ["r", whose, k, shape, integer] an array sent before, unchanged (see `Ledger`)
+    ["p", k]                        the k-th tuple, list or dict completed earlier in the
+                                    same value: the same object again (the parameters
+                                    dict in every step's cache is one dict, as in Python)
 
 One session's messages repeat arrays a lot: the parameters in every step's cache, the
 arguments a function leaves as they were, a dependency's result kept in the caller's
@@ -41,6 +44,10 @@ MAX_DEPTH = 8
 MAX_ITEMS = 10_000
 MAX_ARRAY_ELEMENTS = 4_000_000
 MAX_STRING = 100_000
+# The values one decoded value may hold, counting a repeated container ("p") in full each
+# time it appears: about what a header of MAX_HEADER_BYTES could hold without repeats, so
+# that repeats cannot make the grader walk a far larger structure.
+MAX_EXPANDED = 200_000
 # The bytes each side remembers per direction of one session; past it, arrays are sent
 # in full again. Both sides count the same buffers, so they agree on what is remembered.
 LEDGER_BYTES = 16 * 2**20
@@ -178,10 +185,14 @@ def encode(
     has sent so far (pass one dict to several calls that fill the same `buffers`; then
     give it to `Ledger.sent` once the message is sent).
     """
-    return _encode(value, buffers, 0, {} if seen is None else seen, ledger)
+    return _encode(value, buffers, 0, {} if seen is None else seen, ledger, {})
 
 
-def _encode(value: object, buffers: list, depth: int, seen: dict, ledger: Ledger | None) -> list:
+def _encode(
+    value: object, buffers: list, depth: int, seen: dict, ledger: Ledger | None, done: dict
+) -> list:
+    """done: id -> ["p", k] for the tuples, lists and dicts of this value completed so far
+    (numbered in the order they complete, as `decode` numbers them)."""
     if depth > MAX_DEPTH:
         return ["u", "structure nested too deeply"]
     if isinstance(value, np.ndarray):
@@ -192,17 +203,13 @@ def _encode(value: object, buffers: list, depth: int, seen: dict, ledger: Ledger
             node = _array_node(value, buffers)
         seen[id(value)] = (value, node)  # the value too: its id must not be reused meanwhile
         return node
-    if isinstance(value, tuple | list):
-        kind = "t" if isinstance(value, tuple) else "l"
-        if len(value) > MAX_ITEMS:
-            return ["u", f"{'tuple' if kind == 't' else 'list'} of {len(value)} items (too long)"]
-        return [kind, *[_encode(item, buffers, depth + 1, seen, ledger) for item in value]]
-    if isinstance(value, dict):
-        if len(value) > MAX_ITEMS or not all(isinstance(key, str) for key in value):
-            return ["u", "dict with non-string keys or too many keys"]
-        node = ["d"]
-        for key, item in value.items():
-            node += (key, _encode(item, buffers, depth + 1, seen, ledger))
+    if isinstance(value, tuple | list | dict):
+        again = done.get(id(value))  # ids are not reused: `value` holds every container
+        if again is not None:
+            return again
+        node = _container_node(value, buffers, depth, seen, ledger, done)
+        if node[0] != "u":
+            done[id(value)] = ["p", len(done)]
         return node
     if value is None:
         return ["n"]
@@ -217,6 +224,22 @@ def _encode(value: object, buffers: list, depth: int, seen: dict, ledger: Ledger
     if type(value) is RandomSource:
         return ["g", value.seed]
     return ["u", type(value).__name__]
+
+
+def _container_node(
+    value: tuple | list | dict, buffers: list, depth: int, seen: dict, ledger, done: dict
+) -> list:
+    if isinstance(value, dict):
+        if len(value) > MAX_ITEMS or not all(isinstance(key, str) for key in value):
+            return ["u", "dict with non-string keys or too many keys"]
+        node = ["d"]
+        for key, item in value.items():
+            node += (key, _encode(item, buffers, depth + 1, seen, ledger, done))
+        return node
+    kind = "t" if isinstance(value, tuple) else "l"
+    if len(value) > MAX_ITEMS:
+        return ["u", f"{'tuple' if kind == 't' else 'list'} of {len(value)} items (too long)"]
+    return [kind, *[_encode(item, buffers, depth + 1, seen, ledger, done) for item in value]]
 
 
 def _array_node(value: np.ndarray, buffers: list) -> list:
@@ -244,30 +267,45 @@ def decode(
     (pass one dict to several calls on the same `buffers`). ledger, first: this side's
     ledger and what `Ledger.received` returned for this message (arrays named by an
     ["r", ...] node need them)."""
-    return _decode(node, buffers, 0, {} if decoded is None else decoded, ledger, first)
+    state = _Decoding(buffers, {} if decoded is None else decoded, ledger, first)
+    return _decode(node, 0, state)
 
 
-def _decode(node, buffers, depth, decoded, ledger, first) -> object:
+class _Decoding:
+    """One `decode` call: the message it reads, and the containers decoded so far."""
+
+    def __init__(self, buffers: list, decoded: dict, ledger: Ledger | None, first: int) -> None:
+        self.buffers, self.decoded, self.ledger, self.first = buffers, decoded, ledger, first
+        self.containers: list[tuple[object, int]] = []  # (value, size with its contents)
+        self.size = 0  # the values decoded so far, a repeated container counted in full
+
+    def grow(self, size: int) -> None:
+        self.size += size
+        if self.size > MAX_EXPANDED:
+            raise WireError(f"value of more than {MAX_EXPANDED} items")
+
+
+def _decode(node, depth: int, state: _Decoding) -> object:
     if depth > MAX_DEPTH + 1 or type(node) is not list or not node:
         raise WireError("malformed value")
     kind = node[0]
     if kind == "a" or kind == "r":
-        return _decode_array(node, buffers, decoded, ledger, first)
-    if kind == "t" or kind == "l":
-        if len(node) > MAX_ITEMS + 1:
-            raise WireError("malformed sequence")
-        values = [_decode(item, buffers, depth + 1, decoded, ledger, first) for item in node[1:]]
-        return tuple(values) if kind == "t" else values
-    if kind == "d":
-        if len(node) % 2 != 1 or len(node) > 2 * MAX_ITEMS + 1:
-            raise WireError("malformed dict")
-        result = {}
-        for index in range(1, len(node), 2):
-            key = node[index]
-            if type(key) is not str:
-                raise WireError("malformed dict key")
-            result[key] = _decode(node[index + 1], buffers, depth + 1, decoded, ledger, first)
-        return result
+        state.size += 1
+        return _decode_array(node, state)
+    if kind == "t" or kind == "l" or kind == "d":
+        start = state.size
+        value = _decode_container(node, depth, state)
+        state.grow(1)
+        state.containers.append((value, state.size - start))
+        return value
+    if kind == "p":
+        index = node[1] if len(node) == 2 else None
+        if type(index) is not int or not 0 <= index < len(state.containers):
+            raise WireError("malformed container reference")
+        value, size = state.containers[index]
+        state.grow(size)
+        return value
+    state.size += 1
     if len(node) > 2:
         raise WireError("malformed value")
     item = node[1] if len(node) == 2 else None
@@ -294,7 +332,25 @@ def _decode(node, buffers, depth, decoded, ledger, first) -> object:
     raise WireError(f"unknown value kind {kind!r}"[:200])
 
 
-def _decode_array(node: list, buffers: list, decoded: dict, ledger, first) -> np.ndarray:
+def _decode_container(node: list, depth: int, state: _Decoding) -> tuple | list | dict:
+    if node[0] == "d":
+        if len(node) % 2 != 1 or len(node) > 2 * MAX_ITEMS + 1:
+            raise WireError("malformed dict")
+        result = {}
+        for index in range(1, len(node), 2):
+            key = node[index]
+            if type(key) is not str:
+                raise WireError("malformed dict key")
+            result[key] = _decode(node[index + 1], depth + 1, state)
+        return result
+    if len(node) > MAX_ITEMS + 1:
+        raise WireError("malformed sequence")
+    values = [_decode(item, depth + 1, state) for item in node[1:]]
+    return tuple(values) if node[0] == "t" else values
+
+
+def _decode_array(node: list, state: _Decoding) -> np.ndarray:
+    buffers, decoded, ledger, first = state.buffers, state.decoded, state.ledger, state.first
     if node[0] == "a":
         if len(node) != 4:
             raise WireError("malformed array")
@@ -378,17 +434,19 @@ def read_message(
 
 
 def stream_reader(stream) -> Callable[[int], bytes]:
-    """A blocking `take` for `read_message` on a binary stream."""
+    """A blocking `take` for `read_message` on an unbuffered binary stream: it reads what
+    the pipe holds (most often a whole message, in one system call) and keeps the rest."""
+    pending = bytearray()
 
     def take(count: int) -> bytes:
-        data = bytearray(count)
-        view, filled = memoryview(data), 0
-        while filled < count:  # an unbuffered pipe may return fewer bytes than asked
-            read = stream.readinto(view[filled:])
-            if not read:
+        while len(pending) < count:
+            chunk = stream.read(max(65536, count - len(pending)))
+            if not chunk:
                 raise EOFError("the other side closed the channel")
-            filled += read
-        return bytes(data)
+            pending.extend(chunk)
+        data = bytes(pending[:count])
+        del pending[:count]
+        return data
 
     return take
 

@@ -482,6 +482,20 @@ CATALOGUE: list[Hostile] = [
         {"lstm_backward": zero("could not read")},
     ),
     Hostile(
+        "forge-container-bomb",
+        "replaces the worker's encoder by one that repeats containers 9 levels deep, 20 "
+        "times each ([\"p\", k] nodes): 20^9 items in 200 nodes",
+        {
+            "lstm_backward": forged_encoder(
+                "node = ['l', *[['n']] * 20]\n"
+                "for level in range(8):\n"
+                "    node = ['l', node, *[['p', level]] * 19]\n"
+                "return node"
+            )
+        },
+        {"lstm_backward": zero("could not read")},
+    ),
+    Hostile(
         "forge-channel-message",
         "writes a forged 'returned' message (value 100) to every pipe it holds",
         {

@@ -78,6 +78,7 @@ LEFT_OUT = {
     "wrong-dtypes",
     "patch-wire-encoder",
     "forge-array-reference",
+    "forge-container-bomb",
     "read-course-secret",
     "read-other-submissions",
 }

@@ -169,3 +169,60 @@ def test_an_array_viewed_in_place_as_integers_is_not_named_as_floats():
     x.dtype = np.int64  # zeros: the same bytes, another type
     back, header, _ = worker.send([x], grader)
     assert kinds(header["value"]) == ["a"] and back[0].dtype == np.int64
+
+
+# ---- one value's repeated containers: sent once, received as one object ----
+
+
+def test_a_container_repeated_in_a_value_is_sent_once_and_received_as_one_object():
+    grader, worker = Side(), Side()
+    parameters = {"Wax": np.ones((3, 2)), "Waa": np.eye(3)}
+    caches = [(np.full((3, 1), t), parameters) for t in range(4)]  # as rnn_forward's
+    received, header, _ = grader.send([caches], worker)
+    first, *rest = (cache[1] for cache in received[0])
+    assert all(other is first for other in rest)  # one dict, as the sender's
+    assert json_mentions(header["value"], "p") == 3 and json_mentions(header["value"], "d") == 1
+    assert np.array_equal(first["Waa"], np.eye(3))
+
+
+def test_values_encoded_apart_number_their_containers_apart():
+    shared = ["x"]
+    buffers: list[bytes] = []
+    seen: dict = {}
+    value = wire.encode([shared, shared], buffers, seen)
+    args_after = wire.encode([shared], buffers, seen)  # the same message, another value
+    assert value[2] == ["p", 0] and args_after == ["l", ["l", ["s", "x"]]]
+    assert wire.decode(args_after, buffers) == [["x"]]  # decoded alone, in any order
+
+
+def json_mentions(node: object, kind: str) -> int:
+    """How many nodes of `kind` an encoded value holds."""
+    if not isinstance(node, list) or not node:
+        return 0
+    inner = node[1:] if node[0] in ("t", "l") else node[2::2] if node[0] == "d" else []
+    return (node[0] == kind) + sum(json_mentions(item, kind) for item in inner)
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        ["l", ["p", 0]],  # its own parent: not completed yet
+        ["l", ["l"], ["p", 1]],  # the next one: not completed yet
+        ["l", ["l"], ["p", -1]],
+        ["l", ["l"], ["p", True]],
+        ["l", ["l"], ["p", "0"]],
+        ["l", ["l"], ["p", 0, 0]],
+    ],
+)
+def test_a_forged_container_reference_is_refused(node: list):
+    with pytest.raises(wire.WireError, match="malformed container reference"):
+        wire.decode(node, [])
+
+
+def test_repeats_cannot_make_a_value_larger_than_the_limit():
+    # 9 levels of a list holding the level below 20 times: 20**9 items, in 200 nodes.
+    node = ["l", *[["n"]] * 20]
+    for level in range(8):
+        node = ["l", node, *[["p", level]] * 19]
+    with pytest.raises(wire.WireError, match="more than 200000 items"):
+        wire.decode(node, [])
