@@ -78,3 +78,30 @@ def test_a_batch_forks_each_next_worker_ahead_and_leaves_none_behind(
     layout = find_layout()
     left = [p for base in layout.bases.values() for p in base.glob(f"{PREFIX}{os.getpid()}-*")]
     assert left == []
+
+
+def test_each_job_keeps_to_a_core_of_its_own_with_its_workers(
+    grader, reference, release_template, tmp_path
+):
+    for k in range(6):
+        notebook = fill_solution_cells(release_template, correct_code(reference))
+        write_submission(tmp_path / "submitted", f"student{k}", ASSIGNMENT, NOTEBOOK, notebook)
+    submissions = find_submissions(tmp_path / "submitted", ASSIGNMENT, NOTEBOOK)
+    seen = tmp_path / "seen"
+    seen.mkdir()
+
+    def publish(student: str, result: dict) -> None:  # runs in the job that graded it
+        zygote = grader.zygote().process.pid  # this job's zygote, the workers' parent
+        where = {"job": os.getpid(), "cores": sorted(os.sched_getaffinity(0))}
+        where["zygote_cores"] = sorted(os.sched_getaffinity(zygote))
+        (seen / f"{student}.json").write_text(json.dumps(where))
+
+    results = grade_class(grader, submissions, jobs=2, progress=False, publish=publish)
+
+    assert [r["score"] for r in results.values()] == [100.0] * 6
+    where = [json.loads(path.read_text()) for path in seen.iterdir()]
+    cores = {w["job"]: w["cores"] for w in where}
+    assert all(len(c) == 1 for c in cores.values()), cores
+    assert all(w["zygote_cores"] == w["cores"] for w in where)
+    if len(os.sched_getaffinity(0)) >= 2 and len(cores) == 2:
+        assert len({c[0] for c in cores.values()}) == 2, f"two jobs on one core: {cores}"
