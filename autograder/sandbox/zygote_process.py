@@ -42,7 +42,7 @@ class ZygoteError(Exception):
 
 @dataclass
 class Child:
-    """A worker the zygote forked: its keeper's pid, and the grader's ends of its pipes.
+    """A worker the zygote forked: its init's pid, and the grader's ends of its pipes.
 
     The same attributes `WorkerSession` reads from a `subprocess.Popen`.
     """
@@ -170,7 +170,7 @@ class Zygote:
 
     def spawn(self, fds: list[int], limits: Limits) -> Child:
         """Fork a worker with `fds` as its stdin, stdout and stderr; it waits for
-        `release`. Returns its keeper (the process to put in the worker's cgroup)."""
+        `release`. Returns its init (the process to put in the worker's cgroup)."""
         with self.lock:
             self.spawned += 1
             request = {
