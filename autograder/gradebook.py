@@ -1,10 +1,14 @@
 """Record results in nbgrader's gradebook, so `nbgrader export` and formgrader see them.
 
-Every `Gradebook` method commits on its own, so a crash in the middle of nbgrader's
-`update_or_create_*` calls for one student could leave that student half-recorded.
-The shared structure (assignment, notebook, grade cells) is made with those methods,
-but each student is then written through the gradebook's session directly and
-committed once: the student's row, submission and all grades, or nothing.
+The assignment's structure (assignment, notebook, grade cells) is nbgrader's to make:
+where the gradebook lacks any of it (a new gradebook, a grade cell added or changed), it
+is made with nbgrader's own `update_or_create_*` calls. Where it is all there, as after
+`nbgrader generate_assignment` or an earlier grading run, nbgrader (and SQLAlchemy, half
+a second of CPU to import) is not needed: each student is then written with SQL on
+nbgrader's tables, in the schema version this module knows (`SCHEMA_VERSION`), and
+committed once: the student's row, submission and all grades, or nothing. (nbgrader's
+own calls commit one by one, so a crash in the middle could leave a student
+half-recorded.)
 
 Grade cells are `test_<function>`, as in the source notebook, with the function's
 max_score. Each grade gets `auto_score`; an instructor's `manual_score` is left alone
@@ -17,21 +21,25 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import sqlite3
 import sysconfig
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from traitlets.config.loader import PyFileConfigLoader
 
 # `import nbgrader` pulls in jupyter_server and nbformat's validator (3-5 s), so nbgrader
-# is imported only when the gradebook is used: a CLI importing this module stays quick.
+# is imported only when the gradebook's structure must be made.
 if TYPE_CHECKING:
     from nbgrader.api import Gradebook
-    from sqlalchemy.engine import Connection
-    from sqlalchemy.orm import Session
 
 DEFAULT_COURSE_ID = "default_course"  # nbgrader's own default
+# The alembic revision of nbgrader's gradebook schema that the SQL below is written for
+# (nbgrader 0.7 to 0.9); a gradebook of another revision is left to nbgrader itself.
+SCHEMA_VERSION = "e43177bfe90b"
 
 
 class GradebookError(RuntimeError):
@@ -56,8 +64,8 @@ def record_in_gradebook(
 class GradebookRecorder:
     """Records students one at a time, as their results come in (a context manager).
 
-    The gradebook is opened, and the assignment's structure made, by `open` or at the
-    first student (importing nbgrader takes a second or two: not before grading starts).
+    The gradebook is opened, and the assignment's structure checked (or made), by
+    `open` or at the first student: not before grading starts.
     One student's failure does not stop the others: `check`, once done, raises
     GradebookError listing every student not recorded (left as they were).
     max_scores: {function: max_score}, the grade cells `test_<function>`.
@@ -74,33 +82,57 @@ class GradebookRecorder:
         self.assignment = assignment
         self.notebook = notebook or assignment
         self.max_scores = max_scores
-        self.gradebook: Gradebook | None = None
+        self.connection: sqlite3.Connection | None = None
         self.failures: dict[str, Exception] = {}
 
-    def open(self) -> Gradebook:
-        if self.gradebook is not None:
-            return self.gradebook
+    def open(self) -> sqlite3.Connection:
+        if self.connection is not None:
+            return self.connection
+        path = self.course_root / "gradebook.db"
+        structure = None
+        if path.is_file():
+            connection = _connect(path)
+            structure = _read_structure(connection, self.assignment, self.notebook, self.max_scores)
+            if structure is None:
+                connection.close()
+        if structure is None:  # made by nbgrader, then read as any other
+            self._make_structure()
+            connection = _connect(path)
+            structure = _read_structure(connection, self.assignment, self.notebook, self.max_scores)
+            if structure is None:
+                connection.close()
+                raise GradebookError(
+                    f"the gradebook's schema is not the one this grader writes "
+                    f"(revision {SCHEMA_VERSION}): run `nbgrader db upgrade`"
+                )
+        self.structure = structure
+        self.connection = connection
+        return connection
+
+    def _make_structure(self) -> None:
+        """The assignment, its notebook and grade cells, made with nbgrader's API."""
         url = f"sqlite:///{self.course_root / 'gradebook.db'}"
         gb = _open_gradebook(url, course_id(self.course_root))
-        gb.update_or_create_assignment(self.assignment)
-        gb.update_or_create_notebook(self.notebook, self.assignment)
-        for function, max_score in self.max_scores.items():
-            gb.update_or_create_grade_cell(
-                grade_cell_name(function),
-                self.notebook,
-                self.assignment,
-                max_score=max_score,
-                cell_type="code",
-            )
-        self.structure = _assignment_structure(gb.db, self.assignment)
-        self.gradebook = gb
-        return gb
+        try:
+            gb.update_or_create_assignment(self.assignment)
+            gb.update_or_create_notebook(self.notebook, self.assignment)
+            for function, max_score in self.max_scores.items():
+                gb.update_or_create_grade_cell(
+                    grade_cell_name(function),
+                    self.notebook,
+                    self.assignment,
+                    max_score=max_score,
+                    cell_type="code",
+                )
+        finally:
+            gb.close()
 
     def record(self, student_id: str, result: dict[str, Any]) -> None:
         try:
-            session = self.open().db
+            connection = self.open()
             _record_student(
-                session, self.structure, self.notebook, student_id, result, list(self.max_scores)
+                connection, self.structure, self.notebook, student_id, result,
+                list(self.max_scores),
             )
         except Exception as exc:  # one student's failure must not stop the others
             self.failures[student_id] = exc
@@ -109,8 +141,9 @@ class GradebookRecorder:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.gradebook is not None:
-            self.gradebook.close()
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def check(self) -> None:
         """Raise GradebookError if any student could not be recorded."""
@@ -176,8 +209,7 @@ def _open_gradebook(url: str, course: str) -> Gradebook:
 
 @dataclass(frozen=True)
 class _MasterNotebook:
-    """One notebook of the assignment, as plain data: read once per run, not per student
-    (each student's commit expires every row the session holds)."""
+    """One notebook of the assignment, as plain data: read once per run."""
 
     id: str
     name: str
@@ -191,97 +223,133 @@ class _Structure:
     notebooks: tuple[_MasterNotebook, ...]
 
 
-def _assignment_structure(session: Session, assignment: str) -> _Structure:
-    from nbgrader.api import Assignment
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: no implicit transactions; each student's is explicit.
+    return sqlite3.connect(path, timeout=60.0, isolation_level=None)
 
-    row = session.query(Assignment).filter(Assignment.name == assignment).one()
+
+def _read_structure(
+    connection: sqlite3.Connection, assignment: str, notebook: str, max_scores: dict[str, float]
+) -> _Structure | None:
+    """The assignment's structure, if the gradebook has all of it as `open` would make it
+    (the known schema, every grade cell with its max_score); None if not."""
+    try:
+        (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except (sqlite3.Error, TypeError):  # no such table, or no row: not nbgrader's yet
+        return None
+    row = connection.execute("SELECT id FROM assignment WHERE name = ?", (assignment,)).fetchone()
+    if version != SCHEMA_VERSION or row is None:
+        return None
+    graded = _cells_query("grade_cells", "task_cells")
+    commented = _cells_query("solution_cells", "task_cells")
     notebooks = tuple(
         _MasterNotebook(
-            master.id,
-            master.name,
-            {cell.id: cell.name for cell in [*master.grade_cells, *master.task_cells]},
-            tuple(cell.id for cell in [*master.solution_cells, *master.task_cells]),
+            notebook_id,
+            name,
+            dict(connection.execute(graded, (notebook_id,))),
+            tuple(cell for cell, _ in connection.execute(commented, (notebook_id,))),
         )
-        for master in row.notebooks
+        for notebook_id, name in connection.execute(
+            "SELECT id, name FROM notebook WHERE assignment_id = ?", (row[0],)
+        )
     )
-    return _Structure(row.id, notebooks)
+    ours = [master for master in notebooks if master.name == notebook]
+    if not ours:
+        return None
+    cells = {
+        name: (max_score, cell_type)
+        for name, max_score, cell_type in connection.execute(
+            "SELECT base_cell.name, max_score, cell_type FROM base_cell "
+            "JOIN grade_cells ON grade_cells.id = base_cell.id WHERE notebook_id = ?",
+            (ours[0].id,),
+        )
+    }
+    if any(cells.get(grade_cell_name(f)) != (points, "code") for f, points in max_scores.items()):
+        return None
+    return _Structure(row[0], notebooks)
+
+
+def _cells_query(*tables: str) -> str:
+    """The query for (id, name) of a notebook's cells in any of `tables`."""
+    kinds = " UNION ".join(f"SELECT id FROM {table}" for table in tables)
+    return f"SELECT id, name FROM base_cell WHERE notebook_id = ? AND id IN ({kinds})"
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex  # as nbgrader makes its ids
+
+
+def _stored_time(moment: datetime) -> str:
+    """A naive UTC datetime as nbgrader's gradebook (SQLAlchemy on SQLite) stores it."""
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}"
+    )
 
 
 def _record_student(
-    session: Session,
+    connection: sqlite3.Connection,
     structure: _Structure,
     notebook: str,
     student_id: str,
     result: dict[str, Any],
     functions: list[str],
 ) -> None:
-    """Write one student's submission and grades, committed together or rolled back.
-
-    The rows are nbgrader's, written by SQL statements on its tables rather than through
-    its objects: loading a submission's objects (each grade with its computed scores)
-    took 2.5 times the CPU (1.7 ms a student against 0.6, grading again)."""
-    from nbgrader.api import Student, SubmittedAssignment, new_uuid
-    from nbgrader.utils import parse_utc
-    from sqlalchemy import bindparam, insert, select, update
-
-    students, submissions = Student.__table__, SubmittedAssignment.__table__
+    """Write one student's submission and grades, committed together or rolled back."""
     scored = result.get("functions") or {}
     # A function missing from this student's result (not expected) scores 0.
     scores = {f: float(scored.get(f, {}).get("score", 0.0)) for f in functions}
     for function, score in scores.items():
         if not math.isfinite(score):
             raise ValueError(f"{function} has no finite score ({score})")
+    timestamp = None
+    if result.get("timestamp"):
+        from nbgrader.utils import parse_utc  # how nbgrader's formgrader reads it
+
+        timestamp = _stored_time(parse_utc(result["timestamp"]))
+    connection.execute("BEGIN IMMEDIATE")
     try:
-        connection = session.connection()
-        if not connection.execute(select(students.c.id).where(students.c.id == student_id)).first():
-            connection.execute(insert(students).values(id=student_id))
-        submission = connection.execute(
-            select(submissions.c.id).where(
-                submissions.c.assignment_id == structure.assignment_id,
-                submissions.c.student_id == student_id,
-            )
-        ).scalar()
-        timestamp = parse_utc(result["timestamp"]) if result.get("timestamp") else None
-        if submission is None:
-            submission = new_uuid()
+        known = connection.execute("SELECT 1 FROM student WHERE id = ?", (student_id,))
+        if known.fetchone() is None:
+            connection.execute("INSERT INTO student (id) VALUES (?)", (student_id,))
+        row = connection.execute(
+            "SELECT id FROM submitted_assignment WHERE assignment_id = ? AND student_id = ?",
+            (structure.assignment_id, student_id),
+        ).fetchone()
+        if row is None:
+            submission = _new_id()
             connection.execute(
-                insert(submissions).values(
-                    id=submission,
-                    assignment_id=structure.assignment_id,
-                    student_id=student_id,
-                    timestamp=timestamp,
-                )
+                "INSERT INTO submitted_assignment (id, assignment_id, student_id, timestamp) "
+                "VALUES (?, ?, ?, ?)",
+                (submission, structure.assignment_id, student_id, timestamp),
             )
-        elif timestamp is not None:
-            stamp = update(submissions).where(submissions.c.id == submission)
-            connection.execute(stamp.values(timestamp=timestamp))
+        else:
+            submission = row[0]
+            if timestamp is not None:
+                connection.execute(
+                    "UPDATE submitted_assignment SET timestamp = ? WHERE id = ?",
+                    (timestamp, submission),
+                )
         grades = _mirror_structure(connection, structure, submission)[notebook]
-        grade_table = _tables()[1]
         # As `nbgrader autograde`: a grade an instructor scored by hand is flagged again.
-        connection.execute(
-            update(grade_table)
-            .where(grade_table.c.id == bindparam("grade_id"))
-            .values(
-                auto_score=bindparam("score"),
-                needs_manual_grade=grade_table.c.manual_score.is_not(None),
-            ),
-            [{"grade_id": grades[grade_cell_name(f)], "score": scores[f]} for f in functions],
+        connection.executemany(
+            "UPDATE grade SET auto_score = ?, needs_manual_grade = (manual_score IS NOT NULL) "
+            "WHERE id = ?",
+            [(scores[f], grades[grade_cell_name(f)]) for f in functions],
         )
-        session.commit()
+        _commit(connection)
     except BaseException:
-        session.rollback()
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise
 
 
-def _tables():
-    """nbgrader's tables of submitted notebooks, grades and comments."""
-    from nbgrader.api import Comment, Grade, SubmittedNotebook
-
-    return SubmittedNotebook.__table__, Grade.__table__, Comment.__table__
+def _commit(connection: sqlite3.Connection) -> None:
+    connection.execute("COMMIT")
 
 
 def _mirror_structure(
-    connection: Connection, structure: _Structure, submission: str
+    connection: sqlite3.Connection, structure: _Structure, submission: str
 ) -> dict[str, dict[str, str]]:
     """Give the submission (an id) every notebook, grade and comment of the assignment.
 
@@ -289,52 +357,44 @@ def _mirror_structure(
     existing one too picks up grade cells added since. Returns {notebook: {grade cell
     name: grade id}}.
     """
-    from nbgrader.api import new_uuid
-    from sqlalchemy import insert, select
-
-    notebooks, grades, comments = _tables()
     submitted = dict(
         connection.execute(
-            select(notebooks.c.notebook_id, notebooks.c.id).where(
-                notebooks.c.assignment_id == submission
-            )
-        ).all()
+            "SELECT notebook_id, id FROM submitted_notebook WHERE assignment_id = ?",
+            (submission,),
+        )
     )
     grade_ids: dict[str, dict[str, str]] = {}
     for master in structure.notebooks:
         notebook = submitted.get(master.id)
-        have_grade: dict[str, str] = {}  # cell id -> grade id
-        have_comment: set[str] = set()
         if notebook is None:
-            notebook = new_uuid()
-            row = {"id": notebook, "notebook_id": master.id, "assignment_id": submission}
-            connection.execute(insert(notebooks).values(row))
-        else:
-            have_grade = dict(
-                connection.execute(
-                    select(grades.c.cell_id, grades.c.id).where(grades.c.notebook_id == notebook)
-                ).all()
+            notebook = _new_id()
+            connection.execute(
+                "INSERT INTO submitted_notebook (id, assignment_id, notebook_id, flagged) "
+                "VALUES (?, ?, ?, 0)",
+                (notebook, submission, master.id),
             )
-            have_comment = set(
-                connection.execute(
-                    select(comments.c.cell_id).where(comments.c.notebook_id == notebook)
-                ).scalars()
+        have_grade = dict(
+            connection.execute("SELECT cell_id, id FROM grade WHERE notebook_id = ?", (notebook,))
+        )
+        have_comment = {
+            cell for (cell,) in connection.execute(
+                "SELECT cell_id FROM comment WHERE notebook_id = ?", (notebook,)
             )
-        new_grades = [
-            {"id": new_uuid(), "cell_id": cell, "notebook_id": notebook}
-            for cell in master.graded_cells
-            if cell not in have_grade
-        ]
-        if new_grades:
-            connection.execute(insert(grades), new_grades)
-            have_grade.update((row["cell_id"], row["id"]) for row in new_grades)
-        new_comments = [
-            {"id": new_uuid(), "cell_id": cell, "notebook_id": notebook}
-            for cell in master.commented_cells
-            if cell not in have_comment
-        ]
-        if new_comments:
-            connection.execute(insert(comments), new_comments)
+        }
+        for cell in master.graded_cells:
+            if cell not in have_grade:
+                have_grade[cell] = _new_id()
+                connection.execute(
+                    "INSERT INTO grade (id, notebook_id, cell_id, needs_manual_grade) "
+                    "VALUES (?, ?, ?, 1)",
+                    (have_grade[cell], notebook, cell),
+                )
+        for cell in master.commented_cells:
+            if cell not in have_comment:
+                connection.execute(
+                    "INSERT INTO comment (id, notebook_id, cell_id) VALUES (?, ?, ?)",
+                    (_new_id(), notebook, cell),
+                )
         grade_ids[master.name] = {
             master.graded_cells[cell]: grade
             for cell, grade in have_grade.items()

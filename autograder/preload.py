@@ -1,7 +1,9 @@
 """Import what the end of a grading run needs while the class is being graded.
 
-Writing the gradebook needs nbgrader.api (about 0.4 s to import as a library, see
-`nbgrader_as_a_library`; twice that with the package's Jupyter server extensions).
+Recording in the gradebook needs nbgrader.utils, for nbgrader's reading of submission
+timestamps (about 0.2 s to import as a library, see `nbgrader_as_a_library`; far more
+with the package's Jupyter server extensions); nbgrader.api and SQLAlchemy only where
+the gradebook lacks the assignment's structure (see autograder/gradebook.py).
 Imported at the end, it was most of a small class's fixed cost.
 `preload` imports them in a background thread, started once every grading process has
 been forked (a fork while another thread imports could copy a held import lock). The
@@ -19,7 +21,7 @@ import sys
 import threading
 import types
 
-END_OF_RUN_MODULES = ("nbgrader.api", "nbgrader.utils")
+END_OF_RUN_MODULES = ("nbgrader.utils",)
 
 
 def skip_unused_iri_parser() -> None:

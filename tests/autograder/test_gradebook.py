@@ -16,9 +16,8 @@ from typing import Any
 import pytest
 from nbgrader import __version__
 from nbgrader.api import Gradebook
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
+from autograder import gradebook
 from autograder.gradebook import GradebookError, record_in_gradebook
 
 REPO = Path(__file__).resolve().parents[2]
@@ -184,17 +183,16 @@ def test_a_crash_never_leaves_a_student_half_recorded(
     regraded["students"]["dave"] = _student({**POINTS, "lstm_forward": 99.0})
     regraded["students"]["erin"] = _student(dict(POINTS))
 
-    real_commit = Session.commit
+    real_commit = gradebook._commit
 
-    def commit_or_crash(self: Session) -> None:
-        # Write everything to the database inside the transaction, then fail, as a
-        # crash between a student's writes and their commit would.
-        self.flush()
-        if self.execute(text("SELECT count(*) FROM grade WHERE auto_score = 99")).scalar():
+    def commit_or_crash(connection: sqlite3.Connection) -> None:
+        # Everything is written inside the transaction: fail, as a crash between a
+        # student's writes and their commit would.
+        if connection.execute("SELECT count(*) FROM grade WHERE auto_score = 99").fetchone()[0]:
             raise OSError("power cut")
-        real_commit(self)
+        real_commit(connection)
 
-    monkeypatch.setattr(Session, "commit", commit_or_crash)
+    monkeypatch.setattr(gradebook, "_commit", commit_or_crash)
     with pytest.raises(GradebookError, match="2 student.*bob: power cut.*dave: power cut"):
         record_in_gradebook(course, regraded)
     monkeypatch.undo()
@@ -269,18 +267,22 @@ nbgrader_as_a_library()  # as `rnn-autograde grade` does
 from autograder.gradebook import record_in_gradebook
 
 record_in_gradebook(Path(sys.argv[1]), json.loads(sys.argv[2]))
-print(sys.modules["nbgrader"].__version__, "jupyter_server" in sys.modules)
+print(sys.modules["nbgrader"].__version__, *(m in sys.modules for m in EXPENSIVE))
 """
+# Not needed where the gradebook has the assignment's structure already.
+EXPENSIVE = ("jupyter_server", "nbgrader.api", "sqlalchemy")
 
 
 def test_a_grading_run_records_with_nbgrader_as_a_library(course: Path) -> None:
-    """Without nbgrader's server extensions (and jupyter_server) imported, the gradebook
-    is exactly the one nbgrader's whole package writes."""
+    """Without nbgrader's server extensions (and jupyter_server) imported, nor its API
+    where the structure is there already, the gradebook is exactly the one nbgrader's
+    whole package writes."""
     results = make_results()
-    argv = [sys.executable, "-c", RECORD_WITH_THE_LIBRARY, str(course), json.dumps(results)]
+    code = f"EXPENSIVE = {EXPENSIVE!r}\n{RECORD_WITH_THE_LIBRARY}"
+    argv = [sys.executable, "-c", code, str(course), json.dumps(results)]
     done = subprocess.run(argv, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [__version__, "False"]
+    assert done.stdout.split() == [__version__, "False", "False", "False"]
     expected = results["students"]["bob"]["functions"]
     assert _auto_scores(course, "bob") == {f: expected[f]["score"] for f in POINTS}
     recorded = _dump(course)
@@ -298,3 +300,14 @@ def test_nbgrader_imported_already_stays_as_it_is() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.split() == ["True", "True"], done.stderr
+
+
+def test_a_grade_cell_worth_other_points_is_changed_by_nbgrader(course: Path) -> None:
+    results = make_results()
+    for student in results["students"].values():
+        student["functions"]["rnn_forward"]["max_score"] = 20.0
+    record_in_gradebook(course, results)
+    with _gradebook(course) as gb:
+        cell = gb.find_grade_cell("test_rnn_forward", NOTEBOOK, ASSIGNMENT)
+        assert cell.max_score == 20.0 and cell.cell_type == "code"
+    assert _auto_scores(course, "alice")["rnn_forward"] == 10.0
