@@ -229,14 +229,11 @@ def grade_class(
     submissions: list[Submission],
     jobs: int = 1,
     progress: bool = True,
-    while_grading: Callable[[], object] | None = None,
     publish: Publish | None = None,
     on_result: Publish | None = None,
 ) -> dict[str, dict]:
     """Grade every submission; return {student: result} sorted by student id.
 
-    while_grading: called once grading has started and every grading process has been
-    forked (e.g. `autograder.preload.preload`, which starts a thread).
     publish: called with each (student, result) by the process that graded it, right
     after grading (writing that student's feedback, say: it runs in parallel).
     on_result: called with each (student, result) in this process, as results come in.
@@ -256,8 +253,6 @@ def grade_class(
     with bar:
         if jobs <= 1:
             _init_worker(grader, publish)
-            if while_grading:
-                while_grading()
             for submission in submissions:
                 student, result = grade_and_publish(submission)
                 results[student] = _shared_strings(result)
@@ -272,8 +267,6 @@ def grade_class(
                 jobs, mp_context=context, initializer=_init_worker, initargs=initargs
             ) as pool:
                 futures = [pool.submit(grade_and_publish, s) for s in submissions]
-                if while_grading:  # the pool forks all its processes at the first submit
-                    while_grading()
                 for future in as_completed(futures):
                     student, result = future.result()
                     results[student] = _shared_strings(result)

@@ -18,7 +18,7 @@ from autograder.demo_class import build_demo_class
 from autograder.doctor import run_doctor
 from autograder.gradebook import GradebookRecorder
 from autograder.grading import Grader
-from autograder.preload import nbgrader_as_a_library, preload, skip_unused_iri_parser
+from autograder.nbgrader_library import nbgrader_as_a_library, skip_unused_iri_parser
 from autograder.reference import load_reference_source
 from autograder.report.class_summary import write_class_summary
 from autograder.report.feedback_html import write_feedback_page
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     skip_unused_iri_parser()
     if args.command == "doctor":
         return run_doctor()
-    nbgrader_as_a_library()  # grading writes the gradebook with nbgrader.api
+    nbgrader_as_a_library()  # where grading needs nbgrader's gradebook API
     layout = CourseLayout(args.course.resolve()) if args.course else CourseLayout.discover()
     if args.command == "demo":
         return run_demo(layout, jobs=args.jobs, progress=not args.no_progress)
@@ -210,7 +210,6 @@ def grade(
                 submissions,
                 jobs=jobs,
                 progress=progress,
-                while_grading=preload,
                 publish=publish,
                 on_result=on_result,
             ),

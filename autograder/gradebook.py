@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder.nbgrader_library import parse_timestamp
+
 # `import nbgrader` pulls in jupyter_server and nbformat's validator (3-5 s), so nbgrader
 # is imported only when the gradebook's structure must be made.
 if TYPE_CHECKING:
@@ -303,10 +305,8 @@ def _record_student(
         if not math.isfinite(score):
             raise ValueError(f"{function} has no finite score ({score})")
     timestamp = None
-    if result.get("timestamp"):
-        from nbgrader.utils import parse_utc  # how nbgrader's formgrader reads it
-
-        timestamp = _stored_time(parse_utc(result["timestamp"]))
+    if result.get("timestamp"):  # as nbgrader's formgrader reads it, to compare
+        timestamp = _stored_time(parse_timestamp(result["timestamp"]))
     connection.execute("BEGIN IMMEDIATE")
     try:
         known = connection.execute("SELECT 1 FROM student WHERE id = ?", (student_id,))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.atomic_files import write_text_atomic
+from autograder.nbgrader_library import parse_timestamp
 from autograder.notebook import MAX_NOTEBOOK_BYTES
 from autograder.reference import test_cell_id
 
@@ -30,14 +31,12 @@ SECRET_FILE = "submission_secret.txt"
 def submission_timestamp(submitted: Path, assignment: str, student: str) -> str | None:
     """The text of submitted/<student>/<assignment>/timestamp.txt, where present and
     readable as nbgrader's timestamp."""
-    from nbgrader.utils import parse_utc  # nbgrader is slow to import: only when needed
-
     path = submitted / student / assignment / TIMESTAMP_FILE
     if not path.is_file() or path.is_symlink() or path.stat().st_size >= 200:
         return None
     text = path.read_text(errors="replace").strip()
     try:
-        parse_utc(text)
+        parse_timestamp(text)
     except (ValueError, OverflowError):
         return None
     return text

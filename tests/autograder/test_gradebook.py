@@ -260,7 +260,7 @@ def test_nbgrader_export_shows_the_scores(course: Path) -> None:
 RECORD_WITH_THE_LIBRARY = """
 import json, sys
 from pathlib import Path
-from autograder.preload import nbgrader_as_a_library, skip_unused_iri_parser
+from autograder.nbgrader_library import nbgrader_as_a_library, skip_unused_iri_parser
 
 skip_unused_iri_parser()
 nbgrader_as_a_library()  # as `rnn-autograde grade` does
@@ -293,7 +293,7 @@ def test_a_grading_run_records_with_nbgrader_as_a_library(course: Path) -> None:
 def test_nbgrader_imported_already_stays_as_it_is() -> None:
     code = (
         "import nbgrader, sys\n"
-        "from autograder.preload import nbgrader_as_a_library\n"
+        "from autograder.nbgrader_library import nbgrader_as_a_library\n"
         "before = sys.modules['nbgrader']\n"
         "nbgrader_as_a_library()\n"
         "print(sys.modules['nbgrader'] is before, hasattr(before, 'load_assignments'))\n"
