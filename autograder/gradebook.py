@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from nbgrader.api import Gradebook
 
 DEFAULT_COURSE_ID = "default_course"  # nbgrader's own default
-# The alembic revision of nbgrader's gradebook schema that the SQL below is written for
-# (nbgrader 0.7 to 0.9); a gradebook of another revision is left to nbgrader itself.
+# The alembic revision of nbgrader's gradebook schema that the SQL below is written for:
+# the newest of nbgrader 0.9, the series pyproject.toml allows.
 SCHEMA_VERSION = "e43177bfe90b"
 
 
@@ -104,8 +104,9 @@ class GradebookRecorder:
             if structure is None:
                 connection.close()
                 raise GradebookError(
-                    f"the gradebook's schema is not the one this grader writes "
-                    f"(revision {SCHEMA_VERSION}): run `nbgrader db upgrade`"
+                    f"{path} is not in the schema this grader writes (nbgrader's revision "
+                    f"{SCHEMA_VERSION}): `nbgrader db upgrade` brings an older gradebook "
+                    "to it; nothing was recorded"
                 )
         self.structure = structure
         self.connection = connection

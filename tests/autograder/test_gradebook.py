@@ -311,3 +311,14 @@ def test_a_grade_cell_worth_other_points_is_changed_by_nbgrader(course: Path) ->
         cell = gb.find_grade_cell("test_rnn_forward", NOTEBOOK, ASSIGNMENT)
         assert cell.max_score == 20.0 and cell.cell_type == "code"
     assert _auto_scores(course, "alice")["rnn_forward"] == 10.0
+
+
+def test_a_gradebook_of_another_schema_is_refused_untouched(course: Path) -> None:
+    connection = sqlite3.connect(course / "gradebook.db")
+    with connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0123456789ab'")
+    connection.close()
+    before = _dump(course)
+    with pytest.raises(GradebookError, match="not in the schema this grader writes"):
+        record_in_gradebook(course, make_results())
+    assert _dump(course) == before
