@@ -164,7 +164,10 @@ def _keep_to_one_core(index: int) -> None:
     round the list). Grading a submission is a conversation, the grader and its worker
     taking turns: on one core, each message wakes the other side where it already is,
     instead of on another core (on a virtual machine, an interrupt between two virtual
-    CPUs), and the data it carries is in that core's cache."""
+    CPUs), and the data it carries is in that core's cache. Where the system cannot pin
+    processes (macOS), they run where the scheduler puts them."""
+    if not hasattr(os, "sched_setaffinity"):
+        return
     cores = sorted(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {cores[index % len(cores)]})
 

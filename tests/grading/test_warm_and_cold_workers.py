@@ -14,6 +14,7 @@ import os
 
 import pytest
 
+from autograder import batch
 from autograder.batch import find_submissions, grade_class
 from autograder.demo_class import correct_code, fill_solution_cells, write_submission
 from autograder.sandbox.isolation import Isolation
@@ -105,3 +106,10 @@ def test_each_job_keeps_to_a_core_of_its_own_with_its_workers(
     assert all(w["zygote_cores"] == w["cores"] for w in where)
     if len(os.sched_getaffinity(0)) >= 2 and len(cores) == 2:
         assert len({c[0] for c in cores.values()}) == 2, f"two jobs on one core: {cores}"
+
+
+def test_where_processes_cannot_be_pinned_a_job_runs_unpinned(monkeypatch):
+    monkeypatch.delattr(os, "sched_setaffinity")  # as on macOS
+    before = os.sched_getaffinity(0)
+    batch._keep_to_one_core(1)
+    assert os.sched_getaffinity(0) == before
