@@ -44,7 +44,8 @@ class InProcessSession:
             else:
                 value = self.functions[function](*call_args)
         except Exception as error:  # noqa: BLE001  (reported as a failed check)
-            return Reply({"op": "raised", "type": type(error).__name__, "message": str(error)}, [])
+            raised = {"op": "raised", "type": type(error).__name__, "message": str(error)}
+            return Reply(raised, wire.Received([]))
         buffers: list[bytes] = []
         seen: dict = {}  # as the worker does: an array in both is sent once
         header = {
@@ -52,4 +53,4 @@ class InProcessSession:
             "value": wire.encode(value, buffers, seen),
             "args_after": wire.encode(arguments, buffers, seen),
         }
-        return Reply(header, buffers)
+        return Reply(header, wire.Received(buffers))

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.dependency_calls import Declined, refusal_message
@@ -60,15 +60,11 @@ class Reply:
     """One message from the worker; `decode` rebuilds the values in its header."""
 
     header: dict
-    buffers: list[bytes]
-    ledger: wire.Ledger | None = None
-    first: int = 0  # the number of its first buffer in the session (see wire.Ledger)
-    decoded: dict = field(default_factory=dict)  # an array sent once is decoded once
+    message: wire.Received
 
     def decode(self, key: str) -> object:
         """The value under `key` of the header (raises wire.WireError if malformed)."""
-        node = self.header.get(key)
-        return wire.decode(node, self.buffers, self.decoded, self.ledger, self.first)
+        return self.message.decode(self.header.get(key))
 
 
 class _Channel:
@@ -96,11 +92,11 @@ class _Channel:
         del self.pending[:count]
         return data
 
-    def read(self, deadline: float) -> Reply:
+    def read(self, deadline: float, ledger: wire.Ledger) -> Reply:
         header, buffers = wire.read_message(
             lambda count: self._take(count, deadline), MAX_MESSAGE_BYTES, MAX_HEADER_BYTES
         )
-        return Reply(header, buffers)
+        return Reply(header, wire.Received(buffers, ledger))
 
     def close(self) -> None:
         self.selector.close()
@@ -254,7 +250,7 @@ class WorkerSession:
 
     def _receive(self, deadline: float, activity: str) -> Reply:
         try:
-            reply = self.channel.read(deadline)
+            return self.channel.read(deadline, self.ledger)
         except TimeoutError:
             self.close()
             raise WorkerFailure("timeout", activity) from None
@@ -264,8 +260,6 @@ class WorkerSession:
             self.close()
             message = f"the grader could not read its result ({error})"
             raise WorkerFailure("protocol", message) from None
-        reply.ledger, reply.first = self.ledger, self.ledger.received(reply.buffers)
-        return reply
 
     def _death(self) -> WorkerFailure:
         """Explain why the worker process ended, from its exit status."""

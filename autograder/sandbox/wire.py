@@ -271,6 +271,20 @@ def decode(
     return _decode(node, 0, state)
 
 
+class Received:
+    """One message as its receiver holds it: its buffers, numbered in the session's
+    `ledger` where there is one (`Ledger.received`, in the order messages arrive), and a
+    `decode` for the values of its header (an array sent once in it is decoded once)."""
+
+    def __init__(self, buffers: list, ledger: Ledger | None = None) -> None:
+        self.buffers, self.ledger = buffers, ledger
+        self.first = ledger.received(buffers) if ledger is not None else 0
+        self.decoded: dict = {}
+
+    def decode(self, node: object) -> object:
+        return decode(node, self.buffers, self.decoded, self.ledger, self.first)
+
+
 class _Decoding:
     """One `decode` call: the message it reads, and the containers decoded so far."""
 

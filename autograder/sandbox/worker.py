@@ -93,9 +93,7 @@ class Worker:
     def receive(self):
         """The next message from the grader, with a `decode` for the values in it."""
         header, buffers = wire.read_message(self.take)
-        first = self.ledger.received(buffers)
-        decoded = {}
-        return header, lambda node: wire.decode(node, buffers, decoded, self.ledger, first)
+        return header, wire.Received(buffers, self.ledger).decode
 
     def load(self, request):
         """Install the assignment's supporting modules, run the instructor's setup cell,

@@ -51,8 +51,7 @@ class Side:
             return message[offset[0] - count : offset[0]]
 
         header, received = wire.read_message(take)
-        first = to.ledger.received(received)
-        return wire.decode(header["value"], received, {}, to.ledger, first), header, received
+        return wire.Received(received, to.ledger).decode(header["value"]), header, received
 
 
 def kinds(node: object) -> list[str]:
