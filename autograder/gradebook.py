@@ -91,26 +91,26 @@ class GradebookRecorder:
         if self.connection is not None:
             return self.connection
         path = self.course_root / "gradebook.db"
-        structure = None
-        if path.is_file():
-            connection = _connect(path)
-            structure = _read_structure(connection, self.assignment, self.notebook, self.max_scores)
-            if structure is None:
-                connection.close()
-        if structure is None:  # made by nbgrader, then read as any other
-            self._make_structure()
-            connection = _connect(path)
-            structure = _read_structure(connection, self.assignment, self.notebook, self.max_scores)
-            if structure is None:
-                connection.close()
+        if not (path.is_file() and self._connect(path)):
+            self._make_structure()  # by nbgrader, then read as any other
+            if not self._connect(path):
                 raise GradebookError(
                     f"{path} is not in the schema this grader writes (nbgrader's revision "
                     f"{SCHEMA_VERSION}): `nbgrader db upgrade` brings an older gradebook "
                     "to it; nothing was recorded"
                 )
-        self.structure = structure
-        self.connection = connection
-        return connection
+        return self.connection
+
+    def _connect(self, path: Path) -> bool:
+        """Open the gradebook and read the assignment's structure; False (and nothing
+        kept open) if it lacks any of it."""
+        connection = _connect(path)
+        structure = _read_structure(connection, self.assignment, self.notebook, self.max_scores)
+        if structure is None:
+            connection.close()
+            return False
+        self.connection, self.structure = connection, structure
+        return True
 
     def _make_structure(self) -> None:
         """The assignment, its notebook and grade cells, made with nbgrader's API."""
@@ -367,21 +367,26 @@ def _mirror_structure(
     grade_ids: dict[str, dict[str, str]] = {}
     for master in structure.notebooks:
         notebook = submitted.get(master.id)
-        if notebook is None:
+        have_grade: dict[str, str] = {}  # cell id -> grade id
+        have_comment: set[str] = set()
+        if notebook is None:  # a new notebook has no rows yet: nothing to look up
             notebook = _new_id()
             connection.execute(
                 "INSERT INTO submitted_notebook (id, assignment_id, notebook_id, flagged) "
                 "VALUES (?, ?, ?, 0)",
                 (notebook, submission, master.id),
             )
-        have_grade = dict(
-            connection.execute("SELECT cell_id, id FROM grade WHERE notebook_id = ?", (notebook,))
-        )
-        have_comment = {
-            cell for (cell,) in connection.execute(
-                "SELECT cell_id FROM comment WHERE notebook_id = ?", (notebook,)
+        else:
+            have_grade = dict(
+                connection.execute(
+                    "SELECT cell_id, id FROM grade WHERE notebook_id = ?", (notebook,)
+                )
             )
-        }
+            have_comment = {
+                cell for (cell,) in connection.execute(
+                    "SELECT cell_id FROM comment WHERE notebook_id = ?", (notebook,)
+                )
+            }
         for cell in master.graded_cells:
             if cell not in have_grade:
                 have_grade[cell] = _new_id()
