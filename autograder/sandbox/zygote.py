@@ -25,7 +25,7 @@ on its own in a fresh bubblewrap:
    then worker.py's `main` serves the grader exactly as a freshly started worker does.
 
 When the worker ends, init exits with its status, and with init every process of the
-namespace dies. Both die with their parent (PR_SET_PDEATHSIG), so nothing outlives the
+namespace dies; init dies with the zygote (PR_SET_PDEATHSIG), so nothing outlives the
 grader. The worker cannot reach the zygote, its init or another submission: they are
 outside its pid namespace or run as root, and are not dumpable; its files, sockets and
 IPC live in namespaces of its own; and what it changes in memory is its own copy. (A
@@ -71,12 +71,9 @@ def _call(result: int, what: str) -> None:
         raise OSError(error, f"{what}: {os.strerror(error)}")
 
 
-def _die_with_parent(parent: int | None) -> None:
-    """Be killed when the parent dies; `parent`: its pid, where this process can see it
-    (init cannot: its parent is outside its pid namespace, and is killed with its cgroup)."""
+def _die_with_parent() -> None:
+    """Be killed when the parent dies."""
     _call(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PDEATHSIG)")
-    if parent is not None and os.getppid() != parent:  # it died before the line above
-        os._exit(1)
 
 
 def _not_dumpable() -> None:
@@ -100,7 +97,7 @@ def _init(go: int, go_write: int, fds: list[int], request: dict) -> None:
     stdout and stderr."""
     # Its parent, the zygote, is outside its pid namespace: if the zygote died before
     # this line, the "go" pipe is closed (no process has its write end) and init ends.
-    _die_with_parent(None)
+    _die_with_parent()
     os.close(go_write)
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
